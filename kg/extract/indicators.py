@@ -1,0 +1,105 @@
+"""Reported figures → Indicator nodes with normalized values, linked from their subject."""
+from __future__ import annotations
+
+import re
+
+from kg.records import Node, norm
+
+SCALE = {"千": 1e3, "万": 1e4, "亿": 1e8, "百": 1e2}
+UNITS = "元|项|家|个|人次|人|名|所|场次|场|件|台|套|亩|吨|篇|次|位|座|户|条|门"
+FIGURE = re.compile(
+    rf"(?P<pre>近|约|超过|超|逾|不少于|不低于|达到|达|累计|共|共计)?(?P<num>\d+(?:\.\d+)?)\s*"
+    rf"(?P<scale>[千万亿百]?)(?P<more>余|多)?(?P<scale2>[万亿]?)(?P<unit>{UNITS})(?P<post>以上|左右|之多)?")
+AT_LEAST = ("余", "多", "以上", "超过", "超", "逾", "不少于", "不低于")
+APPROX = ("近", "约", "左右")
+HERE = re.compile(r"(全省|我省|省内|本省|全市|我市|市内|本市|全区|我区|全县|我县)")
+
+
+def value_of(m: re.Match) -> tuple[float, str, str]:
+    v = float(m.group("num"))
+    for s in (m.group("scale"), m.group("scale2")):
+        if s:
+            v *= SCALE[s]
+    marks = [m.group("pre") or "", m.group("more") or "", m.group("post") or ""]
+    qualifier = "exact"
+    if any(x in AT_LEAST for x in marks):
+        qualifier = "at_least"
+    elif any(x in APPROX for x in marks):
+        qualifier = "approximately"
+    unit = m.group("unit")
+    return (int(v) if v == int(v) else v), unit, qualifier
+
+
+def _measure(text: str, m: re.Match, clause_a: int, clause_b: int) -> str:
+    before = text[clause_a:m.start()]
+    before = re.sub(r"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）])?", "", before)
+    before = re.sub(r"^.*?(已发展|现有|共有|吸纳|入库|培训|吸引|推动|促成|认定|发布|签订|确定|邀请|达到|金额|投资金额)", r"\1", before)
+    after = text[m.end():clause_b]
+    if re.search(r"[\u4e00-\u9fff]{2,}$", before) and not re.search(r"(推动|促成|认定|发布|签订|确定|邀请|培训|吸引)$", before):
+        measure = re.sub(r"^(已发展|现有|共有|吸纳|各类|累计)", "", before)
+    else:
+        measure = re.sub(r"^(的)", "", after)[:16]
+        if not measure and before:
+            measure = before[-8:]
+    return re.sub(r"[\s“”]", "", measure) or m.group("unit")
+
+
+def extract_indicators(doc) -> None:
+    text = doc.raw.text
+    spans = [(x.start, x.end) for x in doc.mentions]
+    place = doc.ctx.place
+    last_entity: dict[int, Node] = {}
+    for sent in doc.st.sentences:
+        para_ms = [x for x in doc.mentions if x.start < sent.start and x.label in ("Institution", "Program")
+                   and doc.sentence_of(x.start) and doc.sentence_of(x.start).para == sent.para]
+        for m in FIGURE.finditer(text, sent.start, sent.end):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            if re.match(r"\d{4}$", m.group("num")) and text[m.end("num"): m.end("num") + 1] in "年-":
+                continue
+            if text[m.start() - 1: m.start()] in "第等" or text[m.end(): m.end() + 1] in "年月日号":
+                continue
+            value, unit, qualifier = value_of(m)
+            ca = max(text.rfind(c, sent.start, m.start()) for c in "，,；;：:")
+            ca = max(ca + 1, sent.start)
+            cb_m = re.compile(r"[，,；;。]").search(text, m.end(), sent.end)
+            cb = cb_m.start() if cb_m else sent.end
+            if unit == "元" and re.search(r"金额$", text[ca:m.start()]) is None and "金额" in text[ca:m.start()]:
+                pass
+            subject = _subject(doc, sent, text[sent.start:m.start()], para_ms, place)
+            if subject is None:
+                continue
+            measure = _measure(text, m, ca, cb)
+            if unit == "元" and not measure.endswith("金额") and "金额" not in measure:
+                measure = "金额"
+                prev = [x for x in doc.graph.relationships.values()]
+            node = Node("Indicator", f"{subject.name}·{measure}={value}{unit}",
+                        properties={"measure": measure, "value": value, "unit": unit, "qualifier": qualifier})
+            node.key = norm(f"{subject.id}|{measure}|{value}|{unit}")
+            ev = doc.evidence(m.start(), m.end())
+            node.evidence.append(ev)
+            doc.entities[node.id] = node
+            doc.add_rel("HAS_INDICATOR", subject, node, m.start(), m.end())
+
+
+def _subject(doc, sent, before: str, para_ms, place) -> Node | None:
+    if HERE.search(before) and place is not None:
+        return _place_node(doc, place, HERE.search(before).group(0))
+    subj = getattr(sent, "subjects", None) or []
+    explicit = [s for s in subj if doc.replier is None or s.id != doc.replier.id]
+    if explicit:
+        return explicit[0]
+    if para_ms:
+        return doc.node_for(para_ms[-1])
+    return subj[0] if subj else None
+
+
+def _place_node(doc, place, surface: str) -> Node:
+    key = f"Place:{norm(place.name)}"
+    node = doc.entities.get(key)
+    if node is None:
+        node = doc.entities[key] = Node("Place", place.name, kind=place.level)
+        node.aliases.add(place.short)
+    if surface.startswith("我"):
+        node.aliases.add(surface)
+    return node

@@ -1,0 +1,321 @@
+"""Entity mentions: where a name occurs in the text, what it names, its canonical form.
+
+Recognizers are small functions over the text; each yields Mention records."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg import data
+from kg.extract.names import Gazetteer, Place
+
+LEX = data.load("lexicon")
+CJK = r"\u4e00-\u9fff"
+NAME_CHARS = re.compile(rf"[{CJK}A-Za-z0-9·\.\-—()（）]")
+VERSION = r"(?:\d+(?:\.\d+)?)?"
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    surface: str
+    label: str
+    name: str                       # canonical name
+    kind: str = ""
+    aliases: set[str] = field(default_factory=set)
+    properties: dict = field(default_factory=dict)
+    source: str = ""                # which recognizer found it (for debugging)
+
+
+def alt(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+INST_SUFFIX = LEX["institution_suffix"]
+PROG_SUFFIX = LEX["program_suffix"]
+EVENT_SUFFIX = LEX["event_suffix"]
+POLICY_KIND = LEX["policy_kind"]
+STRONG_INST = set(LEX["words"]["strong_institution_suffix"])
+GENERIC = sorted(LEX["words"]["generic_words"], key=len, reverse=True)
+LEFT_STOPS = sorted(LEX["words"]["left_stops"], key=len, reverse=True)
+INST_RE = re.compile(alt(INST_SUFFIX))
+PROG_END = re.compile(rf"(?:{alt(PROG_SUFFIX)}){VERSION}")
+EVENT_END = re.compile(alt(EVENT_SUFFIX))
+TRIG = {k: re.compile(alt(v)) for k, v in LEX["triggers"].items()}
+RECURRING = re.compile(alt(LEX["words"]["recurring"]))  # 持续举办…培训班 is a programme, not one event
+
+
+def suffix_kind(name: str, table: dict) -> str | None:
+    for suf in sorted(table, key=len, reverse=True):
+        if re.search(rf"{re.escape(suf)}{VERSION}$", name):
+            return table[suf]
+    return None
+
+
+def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30) -> int:
+    """Scan left from `end` over name characters; stop at punctuation or a stop word."""
+    i = end
+    depth = 0
+    while i > floor and end - i < max_len:
+        if depth == 0 and any(text.startswith(w, i - len(w)) and i - len(w) >= floor for w in LEFT_STOPS):
+            break
+        ch = text[i - 1]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            if depth == 0:
+                break
+            depth -= 1
+        elif not NAME_CHARS.match(ch) and ch not in "“”":
+            break
+        i -= 1
+    return i
+
+
+def is_generic(name: str, suffix: str) -> bool:
+    core = name[: len(name) - len(suffix)] if suffix and name.endswith(suffix) else name
+    while core:
+        for g in GENERIC:
+            if core.startswith(g):
+                core = core[len(g):]
+                break
+        else:
+            return False
+    return True
+
+
+def clean_name(s: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", s)
+
+
+# -- policy titles ------------------------------------------------------------
+
+def book_titles(text: str):
+    """Spans of 《…》 titles, outermost only, with nested ＜…＞/〈…〉/《…》 titles inside."""
+    out = []
+    depth, start = 0, None
+    for i, ch in enumerate(text):
+        if ch == "《":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "》" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((start, i + 1))
+        elif ch == "\n" and depth:
+            depth, start = 0, None   # an unclosed title does not run past its line
+    return out
+
+
+INNER = re.compile(r"[＜〈<《]([^＜〈<《＞〉>》]+)[＞〉>》]")
+
+
+def policy_name(raw: str) -> str:
+    """Canonical form of a title: inner marks as 〈〉, no line-break spaces."""
+    s = clean_name(raw)
+    return re.sub(r"[＜<《]", "〈", re.sub(r"[＞>》]", "〉", s))
+
+
+def policy_kind(name: str) -> str:
+    return suffix_kind(re.sub(r"[(（][^)）]*[)）]$", "", name), POLICY_KIND) or "document"
+
+
+# -- the recognizer -----------------------------------------------------------
+
+class Recognizer:
+    def __init__(self, gaz: Gazetteer, text: str, province: Place | None, city: Place | None,
+                 protected: list[tuple[int, int]]):
+        self.gaz, self.text, self.province, self.city = gaz, text, province, city
+        self.protected = protected      # spans no free-standing recognizer may enter (titles, noise)
+
+    def inside_protected(self, a: int, b: int) -> bool:
+        return any(s <= a and b <= e for s, e in self.protected)
+
+    def city_for(self, pos: int) -> Place | None:
+        """The city that 市X refers to at `pos`: the nearest city named earlier in the sentence."""
+        sent_start = max(self.text.rfind(c, 0, pos) for c in "。\n")
+        best = None
+        for m in self.gaz.place_re.finditer(self.text, sent_start + 1, pos):
+            p = self.gaz.places[m.group(0)]
+            if p.level == "city":
+                best = p
+        return best or self.city
+
+    def bodies(self, a: int = 0, b: int | None = None, allow_protected: bool = False) -> list[Mention]:
+        b = len(self.text) if b is None else b
+        seg = self.text[a:b]
+        found: list[Mention] = []
+        g = self.gaz
+        for bm in g.local_bodies(seg, self.province, self.city):
+            s, e = a + bm.start, a + bm.end
+            nxt = self.text[e:e + 1]
+            if bm.surface.endswith("委") and g.local_forms.get("委") and bm.canonical.startswith("中国共产党") and nxt in "托员会屈婉派任":
+                continue
+            canonical, ok = bm.canonical, bm.resolved
+            if bm.surface.startswith("市") and (c := self.city_for(s)) is not None:
+                canonical = g.local_bodies(c.name + bm.surface[1:], self.province, c).__next__().canonical
+                ok = True
+            if not ok:
+                continue
+            if self.text[s - 1: s] == "各":
+                continue
+            found.append(Mention(s, e, bm.surface, "Agency", canonical, bm.kind, source="local"))
+        for bm in g.national_bodies(seg):
+            found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="national"))
+        for bm in g.bare_bodies(seg, self.province):
+            found.append(Mention(a + bm.start, a + bm.end, bm.surface, "Agency", bm.canonical, bm.kind, source="bare"))
+        found = longest_first(found)
+        if not allow_protected:
+            found = [m for m in found if not self.inside_protected(m.start, m.end)]
+        return found
+
+    def universities(self) -> list[Mention]:
+        out = []
+        for bm in self.gaz.universities(self.text):
+            before, after = self.text[bm.start - 1: bm.start], self.text[bm.end: bm.end + 1]
+            # a short form counts only as a whole word: between delimiters or connectives
+            if bm.surface != bm.canonical and not (before in "、，,与和同及：:（(“" and after in "、，,与和等及）)”。"):
+                continue
+            if self.inside_protected(bm.start, bm.end):
+                continue
+            out.append(Mention(bm.start, bm.end, bm.surface, "Institution", bm.canonical, "university", source="university"))
+        return out
+
+    def institutions(self, a: int = 0, b: int | None = None, strict: bool = True) -> list[Mention]:
+        """Names ending in an institution suffix (大学, 有限公司, 中心…)."""
+        b = len(self.text) if b is None else b
+        out = []
+        for m in INST_RE.finditer(self.text, a, b):
+            suffix = m.group(0)
+            end = m.end()
+            start = left_extent(self.text, m.start(), a)
+            name = clean_name(self.text[start:end])
+            if len(name) - len(suffix) < 2 or is_generic(name, suffix):
+                continue
+            if strict and suffix not in STRONG_INST:
+                continue
+            if self.inside_protected(start, end):
+                continue
+            kind = suffix_kind(name, INST_SUFFIX) or "institution"
+            out.append(Mention(start, end, self.text[start:end], "Institution", name, kind, source="suffix"))
+        return longest_first(out)
+
+    def group_names(self, bodies: list[Mention]) -> list[Mention]:
+        """An institution followed by a quoted collective name: 中科院在长“一院三所”."""
+        out = []
+        for bm in bodies:
+            if bm.label != "Institution":
+                continue
+            m = re.compile(r"(在[\u4e00-\u9fff]{1,2})?“([^”]{2,8})”").match(self.text, bm.end)
+            if m and not suffix_kind(m.group(2), PROG_SUFFIX) and not suffix_kind(m.group(2), EVENT_SUFFIX):
+                surface = self.text[bm.start: m.end()]
+                aliases = {bm.surface + f"“{m.group(2)}”", m.group(2)}
+                if bm.name != bm.surface:
+                    aliases.add(bm.name + (m.group(1) or "") + f"“{m.group(2)}”")
+                out.append(Mention(bm.start, m.end(), surface, "Institution", surface, "research_institute",
+                                   aliases, source="group"))
+        return out
+
+    def quoted(self) -> list[Mention]:
+        """Quoted names typed by their ending: “双千工程” (Program), “…论坛” (Event)."""
+        out = []
+        for m in re.finditer(r"“([^“”\n]{2,40})”(专项|工程|行动|计划)?", self.text):
+            inner, tail = m.group(1), m.group(2) or ""
+            full = inner + tail
+            if self.inside_protected(m.start(), m.end()):
+                continue
+            if tail or suffix_kind(full, PROG_SUFFIX):
+                label, kind = "Program", suffix_kind(full, PROG_SUFFIX)
+            elif suffix_kind(inner, EVENT_SUFFIX):
+                label, kind = "Event", suffix_kind(inner, EVENT_SUFFIX)
+            else:
+                continue
+            start = m.start()
+            # a modifier glued to the quote belongs to the name: 科技成果转化“双千工程”
+            ls = left_extent(self.text, start, max_len=12)
+            if label == "Program" and ls < start and not self.text[ls:start].startswith(tuple("我省市")) \
+                    and not re.search(r"[“”]", self.text[ls:start]) \
+                    and (TRIG["lead"].search(self.text, max(0, ls - 4), ls) or TRIG["organize"].search(self.text, max(0, ls - 4), ls)):
+                start = ls
+            surface = self.text[start:m.end()]
+            aliases = {inner if not tail else f"“{inner}”{tail}", inner + tail}
+            if start < m.start():
+                aliases.add(self.text[m.start():m.end()])
+            out.append(Mention(start, m.end(), surface, label, clean_name(surface), kind, aliases, source="quoted"))
+        return out
+
+    def after_trigger(self, trigger: str, label: str, end_re: re.Pattern, table: dict) -> list[Mention]:
+        """Unquoted names that follow a trigger verb and end with a typed suffix:
+        召开…第一次会议 (Event), 启动…试点 (Program)."""
+        out = []
+        for t in TRIG[trigger].finditer(self.text):
+            pos = t.end()
+            clause_end = _clause_end(self.text, pos)
+            while pos < clause_end:
+                m = end_re.search(self.text, pos, clause_end)
+                if not m:
+                    break
+                start = pos
+                while start < m.end() and self.text[start] in "、和及了“":
+                    start += 1
+                seg = self.text[start:m.end()]
+                if "“" in seg or "”" in seg or len(seg) > 40 or len(seg) - len(m.group(0)) < 2:
+                    break
+                if "的" in seg:
+                    start += seg.rindex("的") + 1
+                    seg = self.text[start:m.end()]
+                name = clean_name(seg)
+                lab, kind = label, table.get(m.group(0), "")
+                if label == "Event" and RECURRING.search(self.text, max(0, t.start() - 6), t.start()):
+                    lab, kind = "Program", "training" if kind == "training" else kind
+                if len(name) - len(m.group(0)) >= 2 and not is_generic(name, m.group(0)) \
+                        and not self.inside_protected(start, m.end()):
+                    out.append(Mention(start, m.end(), seg, lab, name, kind, source=trigger))
+                pos = m.end()
+                if self.text[pos: pos + 1] not in "、和及":
+                    break
+        return out
+
+    def unquoted_policies(self) -> list[Mention]:
+        """Plans named without book-title marks: 福建省新型基础设施建设三年行动计划(2023-2025年)."""
+        out = []
+        places = alt(self.gaz.places)
+        pat = re.compile(rf"(?:{places})[{CJK}0-9\-—]{{2,30}}?(?:规划|纲要|行动计划|实施方案)(?:[(（]\d{{4}}[-—]\d{{4}}年[)）])?")
+        for m in pat.finditer(self.text):
+            if self.inside_protected(m.start(), m.end()) or self.text[m.start() - 1: m.start()] == "《":
+                continue
+            before = self.text[max(0, m.start() - 8): m.start()]
+            if not re.search(r"(制定|出台|纳入|印发|编制|列入|实施)$", before):
+                continue
+            name = clean_name(m.group(0))
+            out.append(Mention(m.start(), m.end(), m.group(0), "Policy", name, policy_kind(name), source="unquoted_policy"))
+        return out
+
+    def places(self) -> list[Mention]:
+        out = []
+        for m in self.gaz.place_re.finditer(self.text):
+            p = self.gaz.places[m.group(0)]
+            if self.inside_protected(m.start(), m.end()):
+                continue
+            out.append(Mention(m.start(), m.end(), m.group(0), "Place", p.name, p.level, source="place"))
+        return out
+
+
+def _clause_end(text: str, pos: int) -> int:
+    m = re.compile(r"[，,。；;！？\n：:]").search(text, pos)
+    return m.start() if m else len(text)
+
+
+def longest_first(ms: list[Mention]) -> list[Mention]:
+    """Drop mentions contained in a longer one of the same recognizer pass."""
+    ms = sorted(ms, key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Mention] = []
+    for m in ms:
+        if out and m.start >= out[-1].start and m.end <= out[-1].end:
+            continue
+        if out and m.start < out[-1].end:
+            continue  # overlapping: keep the earlier, longer one
+        out.append(m)
+    return out

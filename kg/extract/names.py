@@ -1,0 +1,154 @@
+"""Naming knowledge compiled for matching: places, local and national bodies."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg import data
+
+CN_NUM = "〇零一二三四五六七八九十百"
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str        # full official name (吉林省, 郑州市)
+    short: str       # short name (吉林, 郑州)
+    level: str       # province | city
+    province: str    # full name of the province
+
+
+@dataclass(frozen=True)
+class BodyMatch:
+    start: int
+    end: int
+    surface: str
+    canonical: str
+    kind: str
+    label: str = "Agency"
+    resolved: bool = True     # False when a relative prefix (省/市) found no place
+
+
+class Gazetteer:
+    def __init__(self):
+        div = data.load("divisions")
+        bodies = data.load("bodies")
+        self.lex = data.load("lexicon")
+        self.provinces: dict[str, Place] = {}
+        self.cities: dict[str, Place] = {}
+        self.by_abbr: dict[str, Place] = {}
+        self.places: dict[str, Place] = {}       # every surface form → place
+        for p in div["province"]:
+            pl = Place(p["full"], p["name"], "province", p["full"])
+            self.provinces[p["full"]] = pl
+            self.by_abbr[p["abbr"]] = pl
+            self.places[p["full"]] = pl
+            self.places.setdefault(p["name"], pl)
+            if p.get("kind") == "municipality":
+                self.cities[p["full"]] = Place(p["full"], p["name"], "city", p["full"])
+            for c in p["cities"]:
+                full = c if c.endswith(("州", "盟", "地区")) and len(c) > 3 else c + "市"
+                cp = Place(full, c, "city", p["full"])
+                self.cities[full] = cp
+                self.places.setdefault(full, cp)
+                # a short city name that is also a province's keeps the province
+                self.places.setdefault(c, cp)
+        # local body forms → (canonical template, kind, bare, prefix_only)
+        self.local_forms: dict[str, tuple[str, str, bool, bool]] = {}
+        for b in bodies["local"]:
+            for f in b["forms"]:
+                self.local_forms[f] = (b["canonical"], b.get("kind", "department"), b.get("bare", False),
+                                       b.get("prefix_only", False))
+        self.level_prefix = {p: lvl for lvl, ps in bodies["levels"].items() for p in ps}
+        self.self_forms = bodies["self"]["forms"]
+        self.national: dict[str, tuple[str, str, str]] = {}   # form → (canonical, kind, label)
+        for b in bodies["national"]:
+            for f in b["names"]:
+                self.national[f] = (b["names"][0], b["kind"], "Agency")
+        for b in bodies["national_institution"]:
+            for f in b["names"]:
+                self.national[f] = (b["names"][0], b["kind"], "Institution")
+        self.university: dict[str, str] = {}
+        for b in bodies["university"]:
+            for f in b["names"]:
+                self.university[f] = b["names"][0]
+        self._compile()
+
+    def _compile(self):
+        alt = lambda xs: "|".join(sorted(map(re.escape, xs), key=len, reverse=True))
+        named_places = [p for p in self.places]
+        prefixes = named_places + list(self.level_prefix)
+        forms = [f for f, v in self.local_forms.items()]
+        self.local_re = re.compile(
+            rf"(?P<prefix>{alt(prefixes)})(?P<term>第[{CN_NUM}\d]+届)?(?P<form>{alt(forms)})")
+        bare = [f for f, v in self.local_forms.items() if v[2]]
+        self.bare_re = re.compile(rf"(?P<form>{alt(bare)})")
+        self.national_re = re.compile(alt(self.national))
+        self.self_re = re.compile(alt(self.self_forms))
+        self.place_re = re.compile(alt(named_places))
+        self.university_re = re.compile(alt(self.university))
+
+    # -- places -------------------------------------------------------------
+    def place(self, surface: str) -> Place | None:
+        return self.places.get(surface) or self.places.get(surface.rstrip("市省"))
+
+    def province_of(self, p: Place) -> Place:
+        return self.provinces.get(p.province, p)
+
+    # -- bodies -------------------------------------------------------------
+    def local_bodies(self, text: str, province: Place | None, city: Place | None):
+        """Every local body in `text`, its canonical name expanded from the context."""
+        for m in self.local_re.finditer(text):
+            prefix, form = m.group("prefix"), m.group("form")
+            template, kind, _bare, prefix_only = self.local_forms[form]
+            level = self.level_prefix.get(prefix)
+            if level is None:
+                place = self.places[prefix]
+                if prefix_only and prefix not in (place.name,) and len(prefix) < 2:
+                    continue
+            elif level == "province":
+                place = province
+            elif level == "city":
+                place = city
+            else:
+                place = None
+            if prefix_only and level is None and not prefix.endswith(("省", "市", "区", "州")):
+                continue   # 吉林委 is not a party committee
+            if level == "county" and prefix_only:
+                continue
+            if place is None:
+                yield BodyMatch(m.start(), m.end(), m.group(0), m.group(0), kind, resolved=False)
+                continue
+            yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=place.name), kind)
+
+    def bare_bodies(self, text: str, province: Place | None):
+        """Province-level departments named with no prefix (科技厅 in a province's letter)."""
+        if province is None:
+            return
+        for m in self.bare_re.finditer(text):
+            template, kind, _, _ = self.local_forms[m.group("form")]
+            yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=province.name), kind)
+
+    def national_bodies(self, text: str):
+        for m in self.national_re.finditer(text):
+            canonical, kind, label = self.national[m.group(0)]
+            yield BodyMatch(m.start(), m.end(), m.group(0), canonical, kind, label)
+
+    def universities(self, text: str):
+        for m in self.university_re.finditer(text):
+            yield BodyMatch(m.start(), m.end(), m.group(0), self.university[m.group(0)], "university", "Institution")
+
+    def canonical_body(self, surface: str, province: Place | None, city: Place | None) -> BodyMatch | None:
+        """The canonical form of a string that is exactly one body's name."""
+        s = surface.strip()
+        for finder in (lambda: self.local_bodies(s, province, city), lambda: self.national_bodies(s),
+                       lambda: self.bare_bodies(s, province)):
+            for m in finder():
+                if m.start == 0 and m.end == len(s):
+                    return m
+        return None
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer()

@@ -1,0 +1,346 @@
+"""Relationships from sentence patterns. Trigger words live in kg/data/lexicon.toml;
+each pattern is a small function over one sentence and the mentions in it."""
+from __future__ import annotations
+
+import re
+
+from kg import data
+from kg.extract.mentions import Mention, TRIG, alt, is_generic, clean_name, INST_SUFFIX, suffix_kind
+from kg.extract.structure import DATE_CN, iso_date
+from kg.records import Node, norm
+
+LEX = data.load("lexicon")
+ADVERBIALS = alt(LEX["sentence"]["leading_adverbials"])
+LEAD_IN = re.compile(rf"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]\s*)?(?:(?:{ADVERBIALS}|\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:以来)?|“[^”]{{2,8}}”期间)[，,、\s]*)*")
+CLAUSE_SEP = re.compile(r"[，,；;：:]")
+ISSUE_TAIL = re.compile(rf"(?:{alt(LEX['triggers']['issue'] + LEX['triggers']['pass'])})(?:了|的)?\s*$")
+PLANNED = re.compile(r"(加快|研究|抓紧|正在|拟|将|计划|推动)(制定|出台|制订|起草|编制)")
+IMPL_AFTER = re.compile(r"^(?:的)?(?:贯彻落实|落实|实施)(?:方案|细则|意见|办法)")
+LIST_TAIL = re.compile(r"等\s*(?:[\d一二三四五六七八九十百]+\s*(?:家|所|个|类|项|名|位|种))?([^、；;，。]*)")
+CATEGORY = LEX["category_kind"]
+SUBJECT_LABELS = ("Agency", "Institution")
+
+
+def extract_relations(doc) -> None:
+    _title_facts(doc)
+    top = _top_level(doc.mentions)
+    carried: dict[int, list[Node]] = {}
+    for sent in doc.st.sentences:
+        ms = [m for m in top if sent.start <= m.start < sent.end]
+        subj, partners = _subject(doc, sent, ms)
+        if subj:
+            carried[sent.para] = subj
+        else:
+            subj = carried.get(sent.para) or ([doc.replier] if doc.replier else [])
+        sent.subjects = subj
+        for rule in (_issued, _leads, _organized, _supports, _cooperates, _members, _invested, _participates):
+            rule(doc, sent, ms, subj, partners)
+    _cooperation_in_names(doc)
+
+
+def _top_level(ms: list[Mention]) -> list[Mention]:
+    out = []
+    for m in ms:
+        if m.source in ("inner",) or "_issued" in m.properties or "_plate_of" in m.properties:
+            continue
+        if any(o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+               and o.source not in ("inner",) for o in ms):
+            continue
+        out.append(m)
+    return out
+
+
+def _title_facts(doc) -> None:
+    by_id = {id(m): m for m in doc.mentions}
+    for m in doc.mentions:
+        if "_issued" in m.properties and m.label in SUBJECT_LABELS:
+            pol = by_id.get(m.properties["_issued"])
+            if pol is not None:
+                doc.add_rel("ISSUED", doc.node_for(m), doc.node_for(pol), pol.start, pol.end)
+        for inner_id in m.properties.get("_implements", []):
+            inner = by_id.get(inner_id)
+            if inner is not None:
+                doc.add_rel("IMPLEMENTS", doc.node_for(m), doc.node_for(inner), m.start, m.end)
+
+
+def _subject(doc, sent, ms):
+    """Explicit subject(s) at the start of a sentence, and partners joined by 与."""
+    text = doc.raw.text
+    lead = LEAD_IN.match(sent.text)
+    pos = sent.start + (lead.end() if lead else 0)
+    subj: list[Node] = []
+    for m in ms:
+        if m.start < pos:
+            continue
+        if m.start != pos or m.label not in SUBJECT_LABELS:
+            break
+        subj.append(doc.node_for(m))
+        pos = m.end
+        if text[pos: pos + 1] in "、和":
+            pos += 1
+        else:
+            break
+    partners: list[Node] = []
+    if subj and text[pos: pos + 1] in "与同":
+        pos += 1
+        for m in ms:
+            if m.start == pos and m.label in SUBJECT_LABELS:
+                partners.append(doc.node_for(m))
+                pos = m.end + (1 if text[m.end: m.end + 1] == "、" else 0)
+    if subj and text[pos: pos + 1] == "的":
+        return [], []
+    return subj, partners
+
+
+def _clause_start(text: str, sent_start: int, pos: int) -> int:
+    i = pos
+    while i > sent_start and not CLAUSE_SEP.match(text[i - 1]):
+        i -= 1
+    return i
+
+
+def _bodies_in(doc, ms, a, b):
+    return [doc.node_for(m) for m in ms if a <= m.start and m.end <= b and m.label in SUBJECT_LABELS]
+
+
+def _issued(doc, sent, ms, subj, partners):
+    text = doc.raw.text
+    prev_end = sent.start
+    for m in ms:
+        if m.label != "Policy":
+            if m.label in SUBJECT_LABELS:
+                continue
+            continue
+        window = text[prev_end:m.start]
+        prev_end = m.end
+        t = ISSUE_TAIL.search(window)
+        if not t:
+            continue
+        pol = doc.node_for(m)
+        if PLANNED.search(window[-12:]):
+            pol.properties["status"] = "planned"
+            continue
+        if IMPL_AFTER.match(text[m.end: m.end + 8]):
+            continue   # 制定《B》贯彻落实方案: the plan implements B, nobody here issued B
+        clause_a = _clause_start(text, sent.start, m.start - len(window) + t.start())
+        issuers = _bodies_in(doc, ms, clause_a, m.start)
+        if not issuers or re.search(r"联合|会同|共同", window):
+            issuers = issuers + subj + partners
+        dates = list(DATE_CN.finditer(window))
+        date = iso_date(dates[-1]) if dates else ""
+        if date:
+            pol.properties.setdefault("date", date)
+        for who in issuers:
+            doc.add_rel("ISSUED", who, pol, min(m.start, sent.start), m.end, date=date)
+
+
+def _preceded_by(text: str, a: int, start: int, trig: re.Pattern, allow_list: bool = True) -> bool:
+    pre = text[a:start]
+    if allow_list:
+        pre = re.sub(r"(?:“[^”]*”[、和及]?\s*)+$", "", pre)
+    pre = re.sub(r"(了|好)$", "", pre)
+    return any(pre.endswith(w) for w in _words(trig))
+
+
+def _words(trig: re.Pattern) -> list[str]:
+    return trig.pattern.replace("\\", "").split("|")
+
+
+def _leads(doc, sent, ms, subj, partners):
+    for m in ms:
+        if m.label != "Program":
+            continue
+        a = _clause_start(doc.raw.text, sent.start, m.start)
+        if _preceded_by(doc.raw.text, a, m.start, TRIG["lead"]) or _preceded_by(doc.raw.text, a, m.start, TRIG["organize"]):
+            for who in subj:
+                doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
+
+
+def _organized(doc, sent, ms, subj, partners):
+    text = doc.raw.text
+    for m in ms:
+        if m.label != "Event":
+            continue
+        a = _clause_start(text, sent.start, m.start)
+        if _preceded_by(text, a, m.start, TRIG["organize"]) or _preceded_by(text, a, m.start, TRIG["lead"]):
+            for who in subj:
+                doc.add_rel("ORGANIZED", who, doc.node_for(m), sent.start, sent.end)
+
+
+SUPPORT_PRE = re.compile(rf"(?:{alt(LEX['triggers']['support'])})(?:在[^，。；]{{1,12}}?(?:成立|建设|设立|打造|建立))?\s*$")
+
+
+def _supports(doc, sent, ms, subj, partners):
+    text = doc.raw.text
+    for m in ms:
+        if m.label in ("Institution", "Program") and SUPPORT_PRE.search(text[sent.start:m.start]):
+            for who in subj:
+                doc.add_rel("SUPPORTS", who, doc.node_for(m), sent.start, sent.end)
+
+
+COOP = re.compile(alt(LEX["triggers"]["cooperate"]))
+
+
+def _cooperates(doc, sent, ms, subj, partners):
+    text = doc.raw.text
+    if partners and COOP.search(sent.text):
+        for s in subj:
+            for p in partners:
+                doc.add_rel("COOPERATES_WITH", s, p, sent.start, sent.end)
+    for w in re.finditer(r"与", sent.text):
+        pos = sent.start + w.end()
+        clause_end = sent.start + (CLAUSE_SEP.search(sent.text, w.end()).start()
+                                   if CLAUSE_SEP.search(sent.text, w.end()) else len(sent.text))
+        items = _list_items(doc, ms, pos, clause_end, labels=SUBJECT_LABELS)
+        if not items:
+            continue
+        named = [it for it in items if it[2] is not None]
+        if not named:
+            continue
+        rest = text[named[-1][1]:clause_end]
+        if not COOP.search(rest):
+            continue
+        # the subject is whoever stands before 与 (an explicit body) or the sentence's subject
+        before = [m for m in ms if m.end == sent.start + w.start() and m.label in SUBJECT_LABELS]
+        who = [doc.node_for(before[-1])] if before else subj
+        for _a, _b, node in items:
+            if node is None:
+                continue
+            for s in who:
+                doc.add_rel("COOPERATES_WITH", s, node, sent.start, sent.end)
+
+
+def _cooperation_in_names(doc) -> None:
+    """院省合作委员会 of 中国工程院、吉林省人民政府: bodies listed in a cooperation's name cooperate."""
+    for m in doc.mentions:
+        if m.label not in ("Event", "Institution") or "合作" not in m.name:
+            continue
+        inner = [x for x in doc.mentions if x is not m and m.start <= x.start and x.end <= m.end
+                 and x.label in SUBJECT_LABELS]
+        cut = doc.raw.text.find("合作", m.start, m.end)
+        inner = [x for x in inner if x.end <= cut]
+        for i, a in enumerate(inner):
+            for b in inner[i + 1:]:
+                if doc.raw.text[a.end:b.start] in ("、", "和", "与"):
+                    doc.add_rel("COOPERATES_WITH", doc.node_for(a), doc.node_for(b), m.start, m.end)
+
+
+def _list_items(doc, ms, a, b, labels=("Institution",), create=False, category_kind=""):
+    """Items of a list 'X、Y等N家Z；W等M所V' between a and b: (start, end, Node|None)."""
+    text = doc.raw.text
+    items = []
+    pos = a
+    starts = {m.start: m for m in ms}
+    while pos < b:
+        while pos < b and text[pos] in "、；;和及与 　":
+            pos += 1
+        if pos >= b:
+            break
+        tail = LIST_TAIL.match(text, pos)
+        if tail:
+            cat = tail.group(1)
+            kind = next((k for c, k in sorted(CATEGORY.items(), key=lambda x: -len(x[0])) if c in cat), "")
+            for it in items:
+                if it[3] == "" and kind:
+                    it[3] = kind
+            pos = tail.end()
+            continue
+        m = starts.get(pos)
+        if m is not None:
+            items.append([m.start, m.end, doc.node_for(m) if m.label in labels else None, ""])
+            pos = m.end
+            continue
+        end = pos
+        while end < b and text[end] not in "、；;，,。" and not LIST_TAIL.match(text, end):
+            end += 1
+        if end == pos:
+            break
+        raw = clean_name(text[pos:end])
+        node = None
+        if create and 2 <= len(raw) <= 30 and not is_generic(raw, "") and not re.search(r"\d", raw) \
+                and not re.search(r"[的了在是将对]", raw):
+            node = _new_institution(doc, raw, pos, end)
+        items.append([pos, end, node, ""])
+        pos = end
+    for it in items:
+        if it[2] is not None and it[3] and it[2].label == "Institution" and it[2].properties.get("_created"):
+            it[2].kind = it[3]
+    return [(s, e, n) for s, e, n, _k in items]
+
+
+def _new_institution(doc, name: str, a: int, b: int) -> Node:
+    key = f"Institution:{norm(name)}"
+    node = doc.entities.get(key)
+    if node is None:
+        node = doc.entities[key] = Node("Institution", name, kind=suffix_kind(name, INST_SUFFIX) or "institution")
+        node.properties["_created"] = True
+    node.aliases.add(name)
+    ev = doc.evidence(a, b)
+    if ev not in node.evidence:
+        node.evidence.append(ev)
+    return node
+
+
+def _list_after(doc, sent, ms, trig_re, create=True):
+    """Lists right after a trigger word; the first item must be a named entity."""
+    text = doc.raw.text
+    starts = {m.start for m in ms}
+    for t in trig_re.finditer(sent.text):
+        a = sent.start + t.end()
+        if a not in starts or any(m.start < sent.start + t.start() < m.end for m in ms):
+            continue
+        end_m = re.compile(r"[，,。]").search(text, a, sent.end)
+        b = end_m.start() if end_m else sent.end
+        yield t, _list_items(doc, ms, a, b, create=create)
+
+
+def _members(doc, sent, ms, subj, partners):
+    alliance = [s for s in subj if s.label == "Institution" and s.kind == "alliance"]
+    if not alliance:
+        before = [m for m in ms if m.label == "Institution" and doc.node_for(m).kind == "alliance"]
+        alliance = [doc.node_for(before[0])] if before else []
+    if not alliance:
+        return
+    text = doc.raw.text
+    inc = re.compile(alt(["包括", "包含", "涵盖", "其中有"]))
+    for t in inc.finditer(sent.text):
+        a = sent.start + t.end()
+        for _s, _e, node in _list_items(doc, ms, a, sent.end, create=True):
+            if node is not None and node.id != alliance[0].id and node.label == "Institution":
+                _clear_created(node)
+                doc.add_rel("MEMBER_OF", node, alliance[0], sent.start, sent.end)
+        break
+
+
+def _clear_created(node):
+    node.properties.pop("_created", None)
+
+
+def _invested(doc, sent, ms, subj, partners):
+    investors = [s for s in subj if s.label in SUBJECT_LABELS]
+    if not investors:
+        return
+    for _t, items in _list_after(doc, sent, ms, TRIG["invest"]):
+        for _s, _e, node in items:
+            if node is not None and node.label == "Institution":
+                _clear_created(node)
+                for who in investors:
+                    doc.add_rel("INVESTED_IN", who, node, sent.start, sent.end)
+
+
+def _participates(doc, sent, ms, subj, partners):
+    text = doc.raw.text
+    for m in ms:
+        if m.label not in ("Program", "Policy"):
+            continue
+        pre = text[sent.start:m.start]
+        t = re.search(rf"将(.+?)(?:{alt(LEX['triggers']['participate'])})(?:为期[^，。]*?的)?$", pre)
+        if not t:
+            continue
+        a = sent.start + t.start(1)
+        b = sent.start + t.end(1)
+        has_count = bool(LIST_TAIL.search(text, a, b))
+        for _s, _e, node in _list_items(doc, ms, a, b, create=has_count):
+            if node is not None and node.label in ("Institution", "Agency"):
+                _clear_created(node)
+                doc.add_rel("PARTICIPATES_IN", node, doc.node_for(m), sent.start, sent.end, role="pilot_unit")

@@ -1,0 +1,208 @@
+"""Structure of a reply letter: metadata, paragraphs and sentences with offsets."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CN_NUM = "〇零一二三四五六七八九十百"
+DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,5})\s*号")
+DATE_CN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+SALUTATION = re.compile(r"^\s*(?:尊敬的)?([\u4e00-\u9fff·]{2,5}?)(委员|代表|同志|先生|女士)\s*[:：]")
+SESSION = re.compile(rf"((?:全国|省|市|区|县|自治区)?(?:政协|人大)[\u4e00-\u9fff]{{0,6}}?第?[{CN_NUM}\d]+届[{CN_NUM}\d]*(?:次会议)?"
+                     rf"(?:第?[{CN_NUM}\d]+次会议)?)")
+PROPOSAL_NO = re.compile(r"第?\s*([A-Za-z]?\d{1,9})\s*号\s*(?:委员|代表)?(提案|建议|议案)")
+SENTENCE_END = re.compile(r"[。！？!?]|\n")
+# Web-page scaffolding that never holds facts.
+NOISE_LINE = re.compile(r"^\s*(?:!\[.*|\|[\s|]*|Copyright.*|版权所有.*|主办单位[:：].*地址.*|.*邮编[:：]?\s*\d{6}.*|[|\s]+)$")
+META_FIELD = re.compile(r"([\u4e00-\u9fff()（）]{2,12})\s*[:：]\s*\|?\s*([^|\n]*?)\s*(?=\||$)")
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    para: int
+
+
+@dataclass
+class Structure:
+    text: str
+    title: str = ""
+    title_aliases: list[str] = field(default_factory=list)
+    doc_number: str = ""
+    date: str = ""
+    index_number: str = ""
+    recipient: str = ""
+    recipient_role: str = ""
+    proposal_title: str = ""
+    proposal_aliases: list[str] = field(default_factory=list)
+    proposal_number: str = ""
+    proposal_serial: str = ""
+    proposal_submitted: str = ""
+    session: str = ""
+    signer: str = ""                  # surface form of the signing body
+    signer_span: tuple[int, int] | None = None
+    meta: dict = field(default_factory=dict)   # fields of a web page's metadata table
+    body_start: int = 0
+    sentences: list[Sentence] = field(default_factory=list)
+    noise: list[tuple[int, int]] = field(default_factory=list)
+
+
+def iso_date(m: re.Match) -> str:
+    y, mo, d = m.group(1), m.group(2), m.group(3)
+    return f"{y}-{int(mo):02d}" + (f"-{int(d):02d}" if d else "")
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def parse(text: str) -> Structure:
+    st = Structure(text=text)
+    lines = [(p, l) for p, l in _lines(text)]
+    nonempty = [(p, l) for p, l in lines if l.strip()]
+    for p, l in lines:
+        if NOISE_LINE.match(l) and l.strip():
+            st.noise.append((p, p + len(l)))
+        for m in META_FIELD.finditer(l):
+            key, val = m.group(1), m.group(2).strip()
+            if val and key not in st.meta:
+                st.meta[key] = val
+    # Title(s): lines near the top that end in 答复 (a reply may carry two).
+    titles = []
+    for p, l in nonempty[:12]:
+        s = l.strip()
+        if s.endswith("答复") and len(s) < 80 and not s.startswith("建议答复"):
+            titles.append(s)
+    if titles:
+        numbered = [t for t in titles if re.search(r"\d+号", t)]
+        st.title = (numbered or titles)[0]
+        st.title_aliases = [t for t in titles if t != st.title]
+    # Document number: in the header, outside book-title marks.
+    head = text[: max(400, text.find("收悉") + 1)]
+    for m in DOC_NUMBER.finditer(head):
+        before = head[: m.start()]
+        if before.count("《") == before.count("》"):
+            st.doc_number = re.sub(r"\s+", "", m.group(0))
+            break
+    # Recipient (the proposer) from the salutation.
+    for p, l in nonempty[:20]:
+        m = SALUTATION.match(l)
+        if m:
+            st.recipient, st.recipient_role = m.group(1), m.group(2)
+            st.body_start = p + len(l) + 1
+            break
+    # Proposal: the title acknowledged as received (…收悉).
+    for key in ("建议标题", "提案标题", "标题"):
+        if st.meta.get(key):
+            st.proposal_title = st.meta[key]
+            break
+    received = text.find("收悉")
+    if received > 0:
+        sent_start = max(text.rfind("\n", 0, received), text.rfind("。", 0, received)) + 1
+        sent = text[sent_start:received]
+        m = re.search(r"《(.+)》", sent) or re.search(r"“(.+)”", sent)
+        if m:
+            title = m.group(1).strip()
+            if not st.proposal_title:
+                st.proposal_title = title
+            elif title != st.proposal_title:
+                st.proposal_aliases.append(title)
+        m = re.search(r"[(（]\s*(第?\s*[A-Za-z]?\d+\s*号[^)）]*)[)）]", sent)
+        if m:
+            st.proposal_aliases.append(m.group(1).strip())
+            num = re.search(r"[A-Za-z]?\d+", m.group(1))
+            st.proposal_number = num.group(0)
+    for src in [st.title] + st.title_aliases + [head]:
+        if not st.proposal_number:
+            m = PROPOSAL_NO.search(src)
+            if m:
+                st.proposal_number = m.group(1)
+        if not st.session:
+            m = SESSION.search(src)
+            if m:
+                st.session = m.group(1)
+    if st.meta.get("编号") and st.meta["编号"] != st.proposal_number:
+        st.proposal_serial = st.meta["编号"]
+    if st.meta.get("提交日期"):
+        st.proposal_submitted = st.meta["提交日期"]
+    st.index_number = st.meta.get("索引号", "")
+    if not st.index_number:
+        m = re.search(r"\b(\d{6,}/\d{4}-\d{3,})\b", text[:300])
+        st.index_number = m.group(1) if m else ""
+    _signature_and_date(st, nonempty)
+    st.sentences = split_sentences(text, st.body_start, st.noise)
+    return st
+
+
+def _signature_and_date(st: Structure, nonempty) -> None:
+    # The signature block: the last lines, a body name followed by a date.
+    tail = nonempty[-6:]
+    for i in range(len(tail) - 1, -1, -1):
+        p, l = tail[i]
+        m = DATE_CN.search(l)
+        if m and len(l.strip()) <= 16 and m.group(3):
+            st.date = iso_date(m)
+            for q, prev in reversed(tail[:i]):
+                s = prev.strip()
+                if 3 <= len(s) <= 40 and not re.search(r"[，。,:：]", s):
+                    st.signer = s
+                    off = prev.index(s)
+                    st.signer_span = (q + off, q + off + len(s))
+                    break
+            break
+    for key in ("发布日期", "成文日期", "时间", "日期"):
+        if not st.date and st.meta.get(key):
+            m = DATE_ISO.search(st.meta[key]) or DATE_CN.search(st.meta[key])
+            if m:
+                st.date = iso_date(m)
+    if not st.date:
+        # A bare ISO date among the header lines (web-page bullets).
+        for p, l in nonempty[:10]:
+            m = DATE_ISO.search(l)
+            if m and len(l.strip()) <= 20:
+                st.date = iso_date(m)
+                break
+    if not st.signer:
+        for key in ("发文单位", "发布机构", "发文机关", "主办单位(分办单位)", "主办单位", "答复单位"):
+            if st.meta.get(key) and "地址" not in st.meta[key]:
+                st.signer = st.meta[key]
+                break
+    if not st.signer:
+        # A header line that is only a body's name (web-page bullets), before the title.
+        for p, l in nonempty[:8]:
+            s = l.strip(" •·\t-*")
+            if re.fullmatch(r"[\u4e00-\u9fff]{4,30}(?:厅|局|委员会|委|办公室|办|部|院|政府)", s):
+                st.signer = s
+                off = l.index(s)
+                st.signer_span = (p + off, p + off + len(s))
+                break
+
+
+def split_sentences(text: str, start: int, noise) -> list[Sentence]:
+    out: list[Sentence] = []
+    para = 0
+    pos = start
+    noisy = lambda a: any(s <= a < e for s, e in noise)
+    for m in SENTENCE_END.finditer(text, start):
+        end = m.end() if m.group(0) != "\n" else m.start()
+        _add(out, text, pos, end, para, noisy)
+        if m.group(0) == "\n":
+            para += 1
+        pos = m.end()
+    _add(out, text, pos, len(text), para, noisy)
+    return out
+
+
+def _add(out, text, a, b, para, noisy):
+    seg = text[a:b]
+    stripped = seg.strip(" \t\u3000\r\xa0")
+    if not stripped or noisy(a + (len(seg) - len(seg.lstrip(" \t\u3000\r\xa0")))):
+        return
+    s = a + seg.index(stripped)
+    out.append(Sentence(s, s + len(stripped), stripped, para))

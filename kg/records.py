@@ -1,0 +1,103 @@
+"""Typed records passed between the stages: load → extract → resolve → store."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_STRIP = re.compile(r"[\s\"'“”‘’《》〈〉<>＜＞「」『』]")
+
+
+def norm(name: str) -> str:
+    """Comparison form of a name: NFKC, without white space, quotes or title marks."""
+    return _STRIP.sub("", unicodedata.normalize("NFKC", name or ""))
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a loader hands to the extractor: the text and where it came from."""
+    doc_id: str
+    text: str
+    source: str = ""
+    metadata: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def content_hash(self) -> str:
+        import hashlib
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    doc_id: str
+    start: int
+    end: int
+    sentence: str
+
+    def as_dict(self) -> dict:
+        return {"doc_id": self.doc_id, "start": self.start, "end": self.end, "sentence": self.sentence}
+
+
+@dataclass
+class Node:
+    label: str
+    name: str
+    key: str = ""
+    aliases: set[str] = field(default_factory=set)
+    kind: str = ""
+    properties: dict = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def __post_init__(self):
+        if not self.key:
+            self.key = node_key(self.label, self.name)
+
+    @property
+    def id(self) -> str:
+        return f"{self.label}:{self.key}"
+
+    def forms(self) -> set[str]:
+        return {self.name} | self.aliases
+
+    def as_dict(self) -> dict:
+        props = dict(self.properties)
+        if self.kind:
+            props["kind"] = self.kind
+        return {"id": self.id, "label": self.label, "name": self.name,
+                "aliases": sorted(a for a in self.aliases if norm(a) != norm(self.name)),
+                "properties": props, "evidence": [e.as_dict() for e in self.evidence]}
+
+
+@dataclass
+class Relationship:
+    type: str
+    source: str          # Node.id
+    target: str          # Node.id
+    properties: dict = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def id(self) -> tuple[str, str, str]:
+        return (self.type, self.source, self.target)
+
+    def as_dict(self) -> dict:
+        return {"type": self.type, "source": self.source, "target": self.target,
+                "properties": dict(self.properties), "evidence": [e.as_dict() for e in self.evidence]}
+
+
+def node_key(label: str, name: str) -> str:
+    return norm(name)
+
+
+@dataclass
+class DocGraph:
+    """The facts one document supports."""
+    doc_id: str
+    content_hash: str
+    nodes: dict[str, Node] = field(default_factory=dict)
+    relationships: dict[tuple, Relationship] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"doc_id": self.doc_id, "content_hash": self.content_hash,
+                "nodes": [n.as_dict() for n in self.nodes.values()],
+                "relationships": [r.as_dict() for r in self.relationships.values()]}

@@ -196,6 +196,8 @@ class Recognizer:
                 continue
             if strict and suffix not in STRONG_INST:
                 continue
+            if suffix == "中心" and len(name) - len(suffix) < 4:
+                continue   # 数据中心, 服务中心: a common noun, not a name
             if self.inside_protected(start, end):
                 continue
             kind = suffix_kind(name, INST_SUFFIX) or "institution"
@@ -261,6 +263,9 @@ class Recognizer:
                 while start < m.end() and self.text[start] in "、和及了“":
                     start += 1
                 seg = self.text[start:m.end()]
+                if label == "Program" and "、" in seg:
+                    start += seg.rindex("、") + 1
+                    seg = self.text[start:m.end()]
                 if "“" in seg or "”" in seg or len(seg) > 40 or len(seg) - len(m.group(0)) < 2:
                     break
                 if "的" in seg:

@@ -102,6 +102,7 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     ms += rec.unquoted_policies()
     ms += _self_mentions(rec, ctx)
     ms += _two_plates(rec, ms)
+    ms += _listed_bodies(rec, ms)
     ms = [m for m in ms if not any(a <= m.start < b for a, b in st.noise)]
     # the same span found twice: keep the most specific recognizer's
     seen: dict[tuple, Mention] = {}
@@ -188,6 +189,27 @@ def _self_mentions(rec: Recognizer, ctx: Context) -> list[Mention]:
         return []
     return [Mention(m.start(), m.end(), m.group(0), "Agency", ctx.replier, ctx.replier_kind, source="self")
             for m in rec.gaz.self_re.finditer(rec.text) if not rec.inside_protected(m.start(), m.end())]
+
+
+LISTED_BODY = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:办|局|委|厅)(?=[、，,和及与等将认])")
+
+
+def _listed_bodies(rec: Recognizer, ms: list[Mention]) -> list[Mention]:
+    """省发改委、数字办: a short name listed right after a body is a body too."""
+    out = []
+    for m in ms:
+        if m.label != "Agency" or rec.text[m.end: m.end + 1] != "、":
+            continue
+        x = LISTED_BODY.match(rec.text, m.end + 1)
+        if not x or any(o.start == x.start() for o in ms):
+            continue
+        short = x.group(0)
+        place = rec.province.name if rec.province and not short.startswith(("省", "市")) else ""
+        name = place + short if place else short
+        if short.startswith("省") and rec.province:
+            name = rec.province.name + short[1:]
+        out.append(Mention(x.start(), x.end(), short, "Agency", name, "department", source="listed"))
+    return out
 
 
 def _two_plates(rec: Recognizer, ms: list[Mention]) -> list[Mention]:
@@ -301,9 +323,19 @@ def _bare_anaphora(doc: Doc) -> None:
 
 # -- the reply itself ------------------------------------------------------------
 
+def _reply_title(st: Structure) -> str:
+    """A reply with no title of its own: name it after what it answers (对第94号建议的答复)."""
+    if st.proposal_number:
+        kind = "建议" if re.search(r"建议", " ".join(st.proposal_aliases) + st.proposal_title[-4:]) else "提案"
+        return f"对第{st.proposal_number}号{kind}的答复"
+    if st.proposal_title:
+        return f"对《{st.proposal_title}》的答复"
+    return ""
+
+
 def _document_facts(doc: Doc) -> None:
     st, ctx, text = doc.st, doc.ctx, doc.raw.text
-    title = st.title or f"{doc.raw.doc_id}"
+    title = st.title or _reply_title(st) or doc.raw.doc_id
     dnode = Node("Document", title, key=doc.raw.doc_id, kind="reply")
     dnode.aliases |= set(st.title_aliases)
     if st.doc_number:
@@ -317,6 +349,11 @@ def _document_facts(doc: Doc) -> None:
     dnode.evidence.append(doc.evidence(max(ti, 0), max(ti, 0) + len(title)))
     doc.entities[dnode.id] = dnode
     replier = None
+    if not ctx.replier:
+        first = next((m for m in doc.mentions if m.label == "Agency" and m.start >= st.body_start
+                      and m.source in ("local", "bare", "listed")), None)
+        if first is not None:
+            ctx.replier, ctx.replier_kind = first.name, first.kind
     if ctx.replier:
         key = f"Agency:{norm(ctx.replier)}"
         replier = doc.entities.get(key)

@@ -11,7 +11,7 @@ from kg.records import Node, norm
 
 LEX = data.load("lexicon")
 ADVERBIALS = alt(LEX["sentence"]["leading_adverbials"])
-LEAD_IN = re.compile(rf"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]\s*)?(?:(?:{ADVERBIALS}|\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:以来)?|“[^”]{{2,8}}”期间)[，,、\s]*)*")
+LEAD_IN = re.compile(rf"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]\s*)?(?:(?:{ADVERBIALS}|(?:根据|按照|依据|围绕|针对|为了|为)[^，,。]{{2,30}}[，,]|\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:以来)?|“[^”]{{2,8}}”期间)[，,、\s]*)*")
 CLAUSE_SEP = re.compile(r"[，,；;：:]")
 ISSUE_TAIL = re.compile(rf"(?:{alt(LEX['triggers']['issue'] + LEX['triggers']['pass'])})(?:了|的)?\s*$")
 PLANNED = re.compile(r"(加快|研究|抓紧|正在|拟|将|计划|推动)(制定|出台|制订|起草|编制)")
@@ -28,8 +28,8 @@ def extract_relations(doc) -> None:
     for sent in doc.st.sentences:
         ms = [m for m in top if sent.start <= m.start < sent.end]
         subj, partners = _subject(doc, sent, ms)
-        if subj:
-            carried[sent.para] = subj
+        if subj and all(s.label == "Institution" for s in subj):
+            carried[sent.para] = subj      # a paragraph about an alliance goes on about it
         else:
             subj = carried.get(sent.para) or ([doc.replier] if doc.replier else [])
         sent.subjects = subj

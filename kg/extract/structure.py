@@ -106,7 +106,8 @@ def parse(text: str) -> Structure:
     if received > 0:
         sent_start = max(text.rfind("\n", 0, received), text.rfind("。", 0, received)) + 1
         sent = text[sent_start:received]
-        m = re.search(r"《(.+)》", sent) or re.search(r"“(.+)”", sent)
+        cands = [m for m in (re.search(r"《(.+)》", sent), re.search(r"“(.+)”", sent)) if m]
+        m = min(cands, key=lambda m: m.start()) if cands else None   # the outermost quotation
         if m:
             title = m.group(1).strip()
             if not st.proposal_title:

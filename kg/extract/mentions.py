@@ -85,6 +85,11 @@ def is_generic(name: str, suffix: str) -> bool:
     return True
 
 
+def program_name(name: str) -> str:
+    """A programme's standing name: without the year of one round or the 项目 of one call."""
+    return re.sub(r"(计划)项目$", r"\1", re.sub(r"^\d{4}年度?", "", name))
+
+
 def clean_name(s: str) -> str:
     return re.sub(r"[\s\u3000]+", "", s)
 
@@ -273,6 +278,8 @@ class Recognizer:
                     seg = self.text[start:m.end()]
                 name = clean_name(seg)
                 lab, kind = label, table.get(m.group(0), "")
+                if label == "Program":
+                    name = program_name(name)
                 if label == "Event" and RECURRING.search(self.text, max(0, t.start() - 6), t.start()):
                     lab, kind = "Program", "training" if kind == "training" else kind
                 if len(name) - len(m.group(0)) >= 2 and not is_generic(name, m.group(0)) \

@@ -62,7 +62,7 @@ def extract(raw: RawDocument) -> DocGraph:
     gaz = gazetteer()
     st = parse(raw.text)
     ctx = find_context(st, gaz)
-    protected = list(st.noise)
+    protected = list(st.noise) + _proposal_spans(st)
     titles = book_titles(raw.text)
     protected += titles
     rec = Recognizer(gaz, raw.text, ctx.province, ctx.city, protected)
@@ -79,6 +79,17 @@ def extract(raw: RawDocument) -> DocGraph:
 
 
 # -- recognition ---------------------------------------------------------------
+
+def _proposal_spans(st: Structure) -> list[tuple[int, int]]:
+    """Where the proposal's own title is quoted: names inside it belong to the proposal."""
+    spans = []
+    for form in {st.proposal_title, *st.proposal_aliases} - {""}:
+        if len(form) < 8:
+            continue
+        for m in re.finditer(re.escape(form), st.text):
+            spans.append((m.start(), m.end()))
+    return spans
+
 
 def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Mention]:
     text = rec.text
@@ -145,6 +156,13 @@ def _policy_mentions(rec: Recognizer, a: int, b: int) -> list[Mention]:
     if m and DOC_NUMBER.search(m.group(1)):
         outer.properties["doc_number"] = re.sub(r"\s+", "", m.group(1))
     out.append(outer)
+    carried = re.match(r"^(?:.*?)关于印发(.{4,60}?)的通知$", clean_name(raw))
+    if carried and not INNER.search(raw):
+        cname = policy_name(carried.group(1))
+        s = a + 1 + raw.find(carried.group(1)[:4]) if carried.group(1)[:4] in raw else a + 1
+        delivered = Mention(s, s + len(carried.group(1)), carried.group(1), "Policy", cname, policy_kind(cname), source="inner")
+        delivered.properties["_part_of"] = id(outer)
+        out.append(delivered)
     for im in INNER.finditer(raw):
         s, e = a + 1 + im.start(), a + 1 + im.end()
         iname = policy_name(im.group(1))
@@ -276,6 +294,9 @@ def _resolve(doc: Doc) -> None:
                     remap[(label, n)] = (label, other)
                 elif label == "Policy" and on.endswith(nn) and on[: len(on) - len(nn)] in places:
                     remap[(label, n)] = (label, other)
+                elif label == "Policy" and len(nn) <= 4 and on.endswith(nn) \
+                        and sum(norm(x).endswith(nn) and norm(x) != nn for x in names) == 1:
+                    remap[(label, n)] = (label, other)   # 《指引》 for the one 《…工作指引》 of the letter
                 elif label == "Institution" and "“" in n and "“" in other and nn[-4:] == on[-4:] and _subsequence(nn, on):
                     remap[(label, n)] = (label, other)   # 中科院“一院三所” ⊂ 中科院在长“一院三所”
     for k in list(canon):

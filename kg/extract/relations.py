@@ -57,6 +57,8 @@ def _title_facts(doc) -> None:
             pol = by_id.get(m.properties["_issued"])
             if pol is not None:
                 doc.add_rel("ISSUED", doc.node_for(m), doc.node_for(pol), pol.start, pol.end)
+        if "_part_of" in m.properties and (whole := by_id.get(m.properties["_part_of"])) is not None:
+            doc.add_rel("PART_OF", doc.node_for(m), doc.node_for(whole), whole.start, whole.end)
         for inner_id in m.properties.get("_implements", []):
             inner = by_id.get(inner_id)
             if inner is not None:

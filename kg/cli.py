@@ -1,4 +1,4 @@
-"""The `kg` command."""
+"""The `kg` command: extract, load, stats, export, viz, remove."""
 from __future__ import annotations
 
 import argparse
@@ -10,8 +10,14 @@ from pathlib import Path
 from kg import __version__
 
 
-def _store_dir(args) -> Path:
-    return Path(args.store or os.environ.get("KG_STORE") or "kg-data")
+def _store(args):
+    from kg.store import EmbeddedStore
+    path = Path(args.store or os.environ.get("KG_STORE") or "kg-data")
+    return EmbeddedStore(path)
+
+
+def _err(msg: str) -> None:
+    print(f"kg: {msg}", file=sys.stderr)
 
 
 def cmd_extract(args) -> int:
@@ -22,26 +28,108 @@ def cmd_extract(args) -> int:
         d = g.as_dict()
         out["nodes"] += d["nodes"]
         out["relationships"] += d["relationships"]
-    if args.format == "json":
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+    json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+    return 1 if failed or not graphs else 0
+
+
+def cmd_load(args) -> int:
+    from kg.pipeline import extract_paths
+    store = _store(args)
+    graphs, failed = extract_paths(args.paths)
+    result = store.load(graphs)
+    store.save()
+    print(f"loaded {len(result.loaded)} document(s) ({len(result.replaced)} replaced), "
+          f"{len(result.unchanged)} unchanged, {len(failed)} failed; "
+          f"+{result.nodes_added} nodes, +{result.relationships_added} relationships → {store.path}")
     return 1 if failed else 0
 
 
+def cmd_remove(args) -> int:
+    store = _store(args)
+    missing = [d for d in args.doc_ids if not store.remove(d)]
+    store.save()
+    for d in missing:
+        _err(f"{d}: no such document in {store.path}")
+    print(f"removed {len(args.doc_ids) - len(missing)} document(s)")
+    return 1 if missing else 0
+
+
+def print_stats(stats: dict, fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps(stats, ensure_ascii=False, indent=1))
+        return
+    print(f"documents      {stats['documents']}")
+    print(f"nodes          {stats['nodes']}")
+    for k, v in stats["labels"].items():
+        print(f"  {k:<14}{v}")
+    print(f"relationships  {stats['relationships']}")
+    for k, v in stats["types"].items():
+        print(f"  {k:<16}{v}")
+
+
+def cmd_stats(args) -> int:
+    print_stats(_store(args).stats(), args.format)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from kg.export import export
+    store = _store(args)
+    export(store.g, args.format, Path(args.output))
+    print(f"wrote {args.output} ({args.format}: {store.g.number_of_nodes()} nodes, "
+          f"{store.g.number_of_edges()} relationships)")
+    return 0
+
+
+def cmd_viz(args) -> int:
+    from kg.viz import write_html
+    store = _store(args)
+    write_html(store.g, Path(args.output), title=f"kg — {store.path}")
+    print(f"wrote {args.output} ({store.g.number_of_nodes()} nodes, {store.g.number_of_edges()} relationships)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from kg.export import FORMATS
     ap = argparse.ArgumentParser(prog="kg", description="Knowledge graph of Chinese government reply letters.")
     ap.add_argument("--version", action="version", version=f"kg {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("extract", help="print the graph of documents, touching no store")
+
+    def with_store(p):
+        p.add_argument("--store", metavar="DIR", help="embedded store folder (default $KG_STORE or ./kg-data)")
+        return p
+
+    p = sub.add_parser("extract", help="print the graph of documents as JSON, touching no store")
     p.add_argument("files", nargs="+")
     p.add_argument("--format", choices=["json"], default="json")
     p.set_defaults(func=cmd_extract)
+    p = with_store(sub.add_parser("load", help="load documents (files or folders) into the store"))
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=cmd_load)
+    p = with_store(sub.add_parser("remove", help="retract a document's facts from the store"))
+    p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    p.set_defaults(func=cmd_remove)
+    p = with_store(sub.add_parser("stats", help="counts by label and by relationship type"))
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_stats)
+    p = with_store(sub.add_parser("export", help="write the store as json, graphml, ttl, jsonld or nt"))
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_export)
+    p = with_store(sub.add_parser("viz", help="write an interactive HTML graph that opens offline"))
+    p.add_argument("-o", "--output", default="graph.html")
+    p.set_defaults(func=cmd_viz)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (OSError, ValueError) as e:
+        _err(str(e))
+        return 2
 
 
 if __name__ == "__main__":

@@ -64,15 +64,12 @@ def extract_indicators(doc) -> None:
             ca = max(ca + 1, sent.start)
             cb_m = re.compile(r"[，,；;。]").search(text, m.end(), sent.end)
             cb = cb_m.start() if cb_m else sent.end
-            if unit == "元" and re.search(r"金额$", text[ca:m.start()]) is None and "金额" in text[ca:m.start()]:
-                pass
-            subject = _subject(doc, sent, text[sent.start:m.start()], para_ms, place)
+            subject = _subject(doc, sent, text[sent.start:m.start()], para_ms, place, sent.start)
             if subject is None:
                 continue
             measure = _measure(text, m, ca, cb)
             if unit == "元" and not measure.endswith("金额") and "金额" not in measure:
                 measure = "金额"
-                prev = [x for x in doc.graph.relationships.values()]
             node = Node("Indicator", f"{subject.name}·{measure}={value}{unit}",
                         properties={"measure": measure, "value": value, "unit": unit, "qualifier": qualifier})
             node.key = norm(f"{subject.id}|{measure}|{value}|{unit}")
@@ -82,9 +79,10 @@ def extract_indicators(doc) -> None:
             doc.add_rel("HAS_INDICATOR", subject, node, m.start(), m.end())
 
 
-def _subject(doc, sent, before: str, para_ms, place) -> Node | None:
-    if HERE.search(before) and place is not None:
-        return _place_node(doc, place, HERE.search(before).group(0))
+def _subject(doc, sent, before: str, para_ms, place, offset: int) -> Node | None:
+    here = HERE.search(before)
+    if here and place is not None:
+        return _place_node(doc, place, here.group(0), offset + here.start(), offset + here.end())
     subj = getattr(sent, "subjects", None) or []
     explicit = [s for s in subj if doc.replier is None or s.id != doc.replier.id]
     if explicit:
@@ -94,7 +92,7 @@ def _subject(doc, sent, before: str, para_ms, place) -> Node | None:
     return subj[0] if subj else None
 
 
-def _place_node(doc, place, surface: str) -> Node:
+def _place_node(doc, place, surface: str, a: int, b: int) -> Node:
     key = f"Place:{norm(place.name)}"
     node = doc.entities.get(key)
     if node is None:
@@ -102,4 +100,7 @@ def _place_node(doc, place, surface: str) -> Node:
         node.aliases.add(place.short)
     if surface.startswith("我"):
         node.aliases.add(surface)
+    ev = doc.evidence(a, b)
+    if ev not in node.evidence:
+        node.evidence.append(ev)
     return node

@@ -250,7 +250,10 @@ class Recognizer:
             aliases = {inner if not tail else f"“{inner}”{tail}", inner + tail}
             if start < m.start():
                 aliases.add(self.text[m.start():m.end()])
-            out.append(Mention(start, m.end(), surface, label, clean_name(surface), kind, aliases, source="quoted"))
+            name = clean_name(surface)
+            if name.startswith("“") and name.endswith("”") and name.count("“") == 1:
+                name = name[1:-1]          # a wholly quoted name: the quotes are not part of it
+            out.append(Mention(start, m.end(), surface, label, name, kind, aliases | {surface}, source="quoted"))
         return out
 
     def after_trigger(self, trigger: str, label: str, end_re: re.Pattern, table: dict) -> list[Mention]:

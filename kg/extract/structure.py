@@ -83,11 +83,12 @@ def parse(text: str) -> Structure:
         numbered = [t for t in titles if re.search(r"\d+号", t)]
         st.title = (numbered or titles)[0]
         st.title_aliases = [t for t in titles if t != st.title]
-    # Document number: in the header, outside book-title marks.
-    head = text[: max(400, text.find("收悉") + 1)]
+    # Document number: in the header (before the salutation), outside book-title marks.
+    sal = next((p for p, l in nonempty[:20] if SALUTATION.match(l)), None)
+    head = text[: sal if sal is not None else max(0, text.find("收悉"))] or text[:300]
     for m in DOC_NUMBER.finditer(head):
         before = head[: m.start()]
-        if before.count("《") == before.count("》"):
+        if before.count("《") == before.count("》") and not re.search(r"》\s*[(（]?$", before):
             st.doc_number = re.sub(r"\s+", "", m.group(0))
             break
     # Recipient (the proposer) from the salutation.

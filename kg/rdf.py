@@ -1,0 +1,55 @@
+"""RDF view of the graph (rdflib): stable IRIs, classes and properties named from the
+schema, and provenance on every relationship as a reified statement."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import networkx as nx
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+
+from kg.schema import load_schema
+
+
+def namespaces():
+    base = load_schema().namespace
+    return Namespace(base + "ontology#"), Namespace(base + "id/")
+
+
+def entity_iri(label: str, key: str) -> URIRef:
+    _, ID = namespaces()
+    return ID[f"{label}/{quote(key, safe='')}"]
+
+
+def to_rdf(g: nx.MultiDiGraph) -> Graph:
+    KG, ID = namespaces()
+    out = Graph()
+    out.bind("kg", KG)
+    out.bind("kgid", ID)
+    iri = {nid: entity_iri(d["label"], d["key"]) for nid, d in g.nodes(data=True)}
+    for nid, d in g.nodes(data=True):
+        s = iri[nid]
+        out.add((s, RDF.type, KG[d["label"]]))
+        out.add((s, RDFS.label, Literal(d["name"], lang="zh")))
+        out.add((s, KG.name, Literal(d["name"])))
+        for a in d.get("aliases", []):
+            out.add((s, KG.alias, Literal(a)))
+        if d.get("kind"):
+            out.add((s, KG.kind, Literal(d["kind"])))
+        for k, v in d.get("properties", {}).items():
+            lit = Literal(v, datatype=XSD.double) if isinstance(v, float) else Literal(v)
+            out.add((s, KG[k], lit))
+        for doc in d.get("docs", []):
+            out.add((s, KG.supportedBy, Literal(doc)))
+    for i, (u, v, k, d) in enumerate(sorted(g.edges(keys=True, data=True), key=lambda e: e[:3])):
+        out.add((iri[u], KG[k], iri[v]))
+        stmt = ID[f"statement/{quote(k)}/{quote(g.nodes[u]['key'], safe='')}/{quote(g.nodes[v]['key'], safe='')}"]
+        out.add((stmt, RDF.type, RDF.Statement))
+        out.add((stmt, RDF.subject, iri[u]))
+        out.add((stmt, RDF.predicate, KG[k]))
+        out.add((stmt, RDF.object, iri[v]))
+        for pk, pv in d.get("properties", {}).items():
+            out.add((stmt, KG[pk], Literal(pv)))
+        for ev in d.get("evidence", []):
+            out.add((stmt, KG.document, Literal(ev["doc_id"])))
+            out.add((stmt, KG.sentence, Literal(ev["sentence"])))
+    return out

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.pipeline import extract_one
+from kg.records import DocGraph, RawDocument, norm
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+SEED = ROOT / "corpus" / "jilin-kjt-2022-L37.txt"
+
+
+class View:
+    """A DocGraph read by names, for assertions."""
+
+    def __init__(self, g: DocGraph):
+        self.g = g
+        self.by_id = g.nodes
+
+    def node(self, name: str, label: str | None = None):
+        n = norm(name)
+        hits = [x for x in self.g.nodes.values() if (label is None or x.label == label)
+                and (norm(x.name) == n or any(norm(a) == n for a in x.aliases))]
+        assert len(hits) <= 1, f"{name} resolves to {len(hits)} nodes: {[h.name for h in hits]}"
+        return hits[0] if hits else None
+
+    def names(self, label: str) -> set[str]:
+        return {x.name for x in self.g.nodes.values() if x.label == label}
+
+    def rel(self, rtype: str, src: str, dst: str):
+        s, t = self.node(src), self.node(dst)
+        if s is None or t is None:
+            return None
+        r = self.g.relationships.get((rtype, s.id, t.id))
+        if r is None and rtype == "COOPERATES_WITH":
+            r = self.g.relationships.get((rtype, t.id, s.id))
+        return r
+
+    def rels(self, rtype: str) -> set[tuple[str, str]]:
+        return {(self.g.nodes[r.source].name, self.g.nodes[r.target].name)
+                for r in self.g.relationships.values() if r.type == rtype}
+
+
+def letter(text: str, doc_id: str = "t") -> View:
+    from kg.extract import extract
+    from kg.pipeline import finalize
+    return View(finalize(extract(RawDocument(doc_id, text))))
+
+
+@pytest.fixture
+def view_of():
+    return lambda path: View(extract_one(path))
+
+
+@pytest.fixture(scope="session")
+def seed() -> View:
+    return View(extract_one(SEED))

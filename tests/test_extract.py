@@ -1,0 +1,131 @@
+"""Each extraction pattern, on letters written for the tests."""
+import pytest
+
+from conftest import FIXTURES, letter
+
+HUBEI = FIXTURES / "hubei-kjt-2023-101.txt"
+XIANNING = FIXTURES / "xianning-kjj-2024-12.txt"
+
+
+@pytest.fixture(scope="module")
+def hubei(request):
+    from conftest import View
+    from kg.pipeline import extract_one
+    return View(extract_one(HUBEI))
+
+
+def test_provincial_short_forms_expand_with_the_replying_province(hubei):
+    for short, full in [("省财政厅", "湖北省财政厅"), ("省人社厅", "湖北省人力资源和社会保障厅"),
+                        ("省教育厅", "湖北省教育厅")]:
+        assert hubei.node(short).name == full
+
+
+def test_national_ministries_get_full_names(hubei):
+    assert hubei.node("科技部").name == "中华人民共和国科学技术部"
+    assert hubei.node("教育部").name == "中华人民共和国教育部"
+
+
+def test_two_plates_are_one_body(hubei):
+    n = hubei.node("湖北省市场监督管理局")
+    assert n is not None and "省知识产权局" in n.aliases
+    assert hubei.node("省知识产权局") is n
+
+
+def test_co_issuers_of_a_plan_include_the_replying_agency(hubei):
+    issuers = {s for s, t in hubei.rels("ISSUED") if t == "湖北省科技成果转化激励办法"}
+    assert issuers == {"湖北省科学技术厅", "湖北省财政厅", "湖北省人力资源和社会保障厅", "湖北省市场监督管理局"}
+
+
+def test_nested_title_is_two_policies_with_head_issuers_and_implements(hubei):
+    outer = "贯彻落实〈科技部教育部关于加强高校科技成果转化工作的若干意见〉实施方案"
+    inner = "科技部教育部关于加强高校科技成果转化工作的若干意见"
+    assert hubei.node(outer, "Policy") and hubei.node(inner, "Policy")
+    assert hubei.rel("IMPLEMENTS", outer, inner)
+    assert {s for s, t in hubei.rels("ISSUED") if t == inner} == {"中华人民共和国科学技术部", "中华人民共和国教育部"}
+    assert {s for s, t in hubei.rels("ISSUED") if t == outer} == {"湖北省科学技术厅", "湖北省教育厅"}
+
+
+def test_subjectless_sentences_have_the_replying_agency_as_subject(hubei):
+    assert hubei.rel("LEADS", "湖北省科学技术厅", "百校千企工程")
+    assert hubei.rel("LEADS", "湖北省科学技术厅", "“揭榜攻关”专项")
+    assert hubei.rel("SUPPORTS", "湖北省科学技术厅", "武汉光谷技术转移服务中心")
+    assert hubei.rel("ORGANIZED", "湖北省科学技术厅", "2023年湖北科技成果对接大会")
+    assert hubei.rel("ORGANIZED", "湖北省科学技术厅", "中国科学院技术转移工作会议")
+
+
+def test_cooperation_with_short_named_universities(hubei):
+    for u in ("武汉大学", "华中科技大学", "华中农业大学"):
+        assert hubei.rel("COOPERATES_WITH", "湖北省科学技术厅", u), u
+    assert hubei.node("武大").name == "武汉大学"
+
+
+def test_alliance_members_and_investments(hubei):
+    members = {s for s, t in hubei.rels("MEMBER_OF") if t == "湖北省技术转移联盟"}
+    assert members == {"武汉大学", "华中科技大学", "湖北长江科技有限公司", "楚天智能集团"}
+    invested = {t for s, t in hubei.rels("INVESTED_IN") if s == "湖北省技术转移联盟"}
+    assert invested == {"武汉星辰材料有限公司", "襄阳云帆电子有限公司"}
+
+
+def test_pilot_units(hubei):
+    r = hubei.rel("PARTICIPATES_IN", "武汉理工大学", "科技成果赋权改革试点")
+    assert r and r.properties["role"] == "pilot_unit"
+
+
+def test_generic_mentions_are_not_entities(hubei):
+    all_names = {n.name for n in hubei.g.nodes.values()}
+    assert not all_names & {"有关部门", "各高校", "高校", "科技型企业"}
+
+
+def test_indicators_are_normalized(hubei):
+    inds = {(hubei.g.nodes[r.source].name, hubei.g.nodes[r.target].properties["value"],
+             hubei.g.nodes[r.target].properties["qualifier"])
+            for r in hubei.g.relationships.values() if r.type == "HAS_INDICATOR"}
+    assert ("湖北省技术转移联盟", 56, "exact") in inds
+    assert ("湖北省技术转移联盟", 250000000, "exact") in inds
+    assert ("湖北省", 120, "exact") in inds
+    assert ("湖北省", 3000, "approximately") in inds
+
+
+def test_reply_proposal_and_proposer(hubei):
+    doc = hubei.node("关于省政协十三届一次会议第101号委员提案的答复", "Document")
+    assert doc.properties["doc_number"] == "鄂科函〔2023〕45号" and doc.properties["date"] == "2023-06-18"
+    assert hubei.rel("REPLIES_TO", doc.name, "关于加快建设科技成果转化平台的建议")
+    assert hubei.rel("PROPOSED", "张三", "关于加快建设科技成果转化平台的建议")
+    assert hubei.rel("ISSUED", "湖北省科学技术厅", doc.name).properties["date"] == "2023-06-18"
+
+
+def test_city_letter_from_a_web_page(view_of):
+    v = view_of(XIANNING)
+    assert v.node("我局").name == "咸宁市科学技术局"
+    assert v.node("市财政局").name == "咸宁市财政局"
+    r = v.rel("ISSUED", "咸宁市财政局", "咸宁市科技特派员工作管理办法")
+    assert r and r.properties["date"] == "2023-05"
+    assert v.node("咸宁市科技特派员工作管理办法").properties["doc_number"] == "咸科发〔2023〕9号"
+    assert v.rel("COOPERATES_WITH", "咸宁市科学技术局", "咸宁市财政局")
+    planned = v.node("咸宁市县域创新驱动发展实施方案")
+    assert planned.properties["status"] == "planned"
+    assert not v.rel("ISSUED", "咸宁市科学技术局", planned.name)
+    assert v.node("对第12号建议的答复", "Document") is not None
+
+
+def test_every_fact_has_evidence_pointing_into_the_text(hubei):
+    text = HUBEI.read_text(encoding="utf-8")
+    for r in hubei.g.relationships.values():
+        assert r.evidence, r
+        for ev in r.evidence:
+            assert 0 <= ev.start <= ev.end <= len(text)
+            assert ev.sentence and ev.sentence in text
+    for n in hubei.g.nodes.values():
+        assert n.evidence, n.name
+
+
+def test_bodies_of_two_provinces_stay_apart():
+    a = letter("关于第1号提案的答复\n\n赵六委员：\n您提出的《关于甲的建议》收悉。\n联合省教育厅印发《关于乙的通知》。\n\n四川省科学技术厅\n2023年1月2日\n")
+    b = letter("关于第2号提案的答复\n\n钱七委员：\n您提出的《关于丙的建议》收悉。\n联合省教育厅印发《关于丁的通知》。\n\n广东省科学技术厅\n2023年1月2日\n")
+    assert a.node("省教育厅").name == "四川省教育厅"
+    assert b.node("省教育厅").name == "广东省教育厅"
+
+
+def test_document_number_prefix_gives_the_province():
+    v = letter("对第3号提案的答复\n苏科函〔2021〕3号\n\n孙八委员：\n您提出的《关于戊的建议》收悉。\n会同省财政厅出台《关于己的意见》。\n")
+    assert v.node("省财政厅").name == "江苏省财政厅"

@@ -1,0 +1,106 @@
+"""The embedded store: idempotent loads, replacement of edited documents, retraction."""
+import shutil
+
+from conftest import FIXTURES, SEED
+from kg.pipeline import extract_one
+from kg.records import RawDocument
+from kg.extract import extract
+from kg.pipeline import finalize
+from kg.store import EmbeddedStore
+
+
+def snapshot(store: EmbeddedStore):
+    nodes = {n: (d["name"], tuple(d["aliases"]), tuple(sorted(d["docs"])), len(d["evidence"]))
+             for n, d in store.g.nodes(data=True)}
+    edges = {(u, v, k): (tuple(sorted(d["docs"])), len(d["evidence"])) for u, v, k, d in store.g.edges(keys=True, data=True)}
+    return nodes, edges
+
+
+def test_loading_twice_changes_nothing(tmp_path):
+    store = EmbeddedStore(tmp_path)
+    store.load([extract_one(SEED), extract_one(FIXTURES / "hubei-kjt-2023-101.txt")])
+    store.save()
+    before = snapshot(EmbeddedStore(tmp_path))
+    again = EmbeddedStore(tmp_path)
+    result = again.load([extract_one(SEED), extract_one(FIXTURES / "hubei-kjt-2023-101.txt")])
+    again.save()
+    assert result.loaded == [] and len(result.unchanged) == 2
+    assert snapshot(EmbeddedStore(tmp_path)) == before
+
+
+def test_seed_facts_survive_a_round_trip_to_disk(tmp_path):
+    store = EmbeddedStore(tmp_path)
+    store.load([extract_one(SEED)])
+    store.save()
+    g = EmbeddedStore(tmp_path).g
+    plan = next(n for n, d in g.nodes(data=True) if d["name"] == "吉林省赋予科研人员职务科技成果所有权或长期使用权试点实施方案")
+    issuers = {g.nodes[u]["name"] for u, v, k in g.in_edges(plan, keys=True) if k == "ISSUED"}
+    assert len(issuers) == 9 and "吉林省科学技术厅" in issuers
+    for u, v, k in g.in_edges(plan, keys=True):
+        ev = g.edges[u, v, k]["evidence"]
+        assert ev and all(e["doc_id"] == "jilin-kjt-2022-L37" and e["sentence"] for e in ev)
+    community = next(n for n, d in g.nodes(data=True) if d["name"] == "科技成果转移转化共同体")
+    members = {g.nodes[u]["name"] for u, v, k in g.in_edges(community, keys=True) if k == "MEMBER_OF"}
+    assert len(members) == 10
+
+
+def _graph(doc_id, text):
+    return finalize(extract(RawDocument(doc_id, text)))
+
+
+LETTER = ("对第{n}号提案的答复\n\n周九委员：\n您提出的《关于庚的建议》收悉。\n{body}\n\n浙江省科学技术厅\n2023年3月4日\n")
+
+
+def test_edited_document_loses_stale_facts_and_keeps_shared_ones(tmp_path):
+    store = EmbeddedStore(tmp_path)
+    a = _graph("a", LETTER.format(n=1, body="联合省财政厅出台《浙江省甲方案》。与浙江大学签订合作协议。"))
+    b = _graph("b", LETTER.format(n=2, body="联合省财政厅出台《浙江省甲方案》。"))
+    store.load([a, b])
+    names = lambda: {d["name"] for _, d in store.g.nodes(data=True)}
+    assert "浙江大学" in names()
+    edited = _graph("a", LETTER.format(n=1, body="举办“浙江科技论坛”。"))
+    result = store.load([edited])
+    assert result.replaced == ["a"]
+    assert "浙江大学" not in names()                     # only the old version of a said it
+    assert "浙江省甲方案" in names()                     # b still says it
+    assert "浙江科技论坛" in names()
+    plan = next(n for n, d in store.g.nodes(data=True) if d["name"] == "浙江省甲方案")
+    assert store.g.nodes[plan]["docs"] == ["b"]
+    assert all(e["doc_id"] == "b" for e in store.g.nodes[plan]["evidence"])
+
+
+def test_remove_retracts_a_withdrawn_document(tmp_path):
+    store = EmbeddedStore(tmp_path)
+    store.load([_graph("a", LETTER.format(n=1, body="联合省财政厅出台《浙江省甲方案》。"))])
+    empty = snapshot(EmbeddedStore(tmp_path / "none"))
+    assert store.remove("a")
+    assert snapshot(store) == empty and store.documents == {}
+    assert not store.remove("a")
+
+
+def test_same_body_named_differently_in_two_documents_is_one_node(tmp_path):
+    store = EmbeddedStore(tmp_path)
+    a = _graph("a", LETTER.format(n=1, body="与浙江大学签订合作协议。"))
+    b = _graph("b", LETTER.format(n=2, body="加强与浙大、复旦等高校交流合作。"))
+    store.load([a, b])
+    zju = store.find("浙大")
+    assert len(zju) == 1 and store.g.nodes[zju[0]]["docs"] == ["a", "b"]
+    assert len(store.find("浙江省科学技术厅")) == 1
+
+
+def test_a_failed_save_leaves_the_previous_store(tmp_path, monkeypatch):
+    store = EmbeddedStore(tmp_path)
+    store.load([extract_one(SEED)])
+    store.save()
+    before = (tmp_path / "graph.json.gz").read_bytes()
+    store.load([_graph("a", LETTER.format(n=1, body="联合省财政厅出台《浙江省甲方案》。"))])
+    import json as _json
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(_json, "dumps", boom)
+    try:
+        store.save()
+    except RuntimeError:
+        pass
+    assert (tmp_path / "graph.json.gz").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.json.gz"]

@@ -1,0 +1,43 @@
+"""Metadata and structure of reply letters."""
+from conftest import FIXTURES, SEED
+from kg.extract.structure import parse
+
+
+def test_seed_metadata():
+    st = parse(SEED.read_text(encoding="utf-8"))
+    assert st.title == "对省政协十二届五次会议第L37号委员提案的答复"
+    assert st.doc_number == "吉科发办〔2022〕110号"
+    assert (st.recipient, st.recipient_role) == ("魏志鹏", "委员")
+    assert st.proposal_title == "关于激发科技人才活力助力创新型省份建设的建议"
+    assert st.proposal_number == "L37"
+    assert st.session == "省政协十二届五次会议"
+    assert st.signer == "吉林省科学技术厅"
+    assert st.date == "2022-07-06"
+
+
+def test_sentences_carry_offsets_into_the_text():
+    text = SEED.read_text(encoding="utf-8")
+    st = parse(text)
+    assert len(st.sentences) > 40
+    for s in st.sentences:
+        assert text[s.start:s.end] == s.text
+    assert any(s.text.startswith("下一步") for s in st.sentences)
+
+
+def test_web_page_metadata_table_and_untitled_reply():
+    st = parse((FIXTURES / "xianning-kjj-2024-12.txt").read_text(encoding="utf-8"))
+    assert st.title == ""
+    assert st.proposal_title == "关于支持县域特色产业科技创新的建议"
+    assert st.proposal_number == "12" and st.proposal_serial == "2024012"
+    assert st.signer == "市科技局"
+    assert st.doc_number == ""          # the 〔2023〕9号 in the body belongs to a policy
+    # navigation and footer lines are not sentences
+    assert not any("Copyright" in s.text or s.text.startswith("![") for s in st.sentences)
+
+
+def test_headline_with_two_titles_prefers_the_numbered_one():
+    st = parse("关于立即制订《某市条例》的提案的答复\n关于市政协第十五届一次会议第20230539号提案的答复\n\n尊敬的王五委员:\n您提出的关于“关于立即制订《某市条例》的提案”的提案收悉。\n")
+    assert st.title == "关于市政协第十五届一次会议第20230539号提案的答复"
+    assert st.title_aliases == ["关于立即制订《某市条例》的提案的答复"]
+    assert st.proposal_title == "关于立即制订《某市条例》的提案"
+    assert st.proposal_number == "20230539"

@@ -30,18 +30,22 @@ def value_of(m: re.Match) -> tuple[float, str, str]:
     return (int(v) if v == int(v) else v), unit, qualifier
 
 
+VERB = re.compile(r"(已发展|现有|共有|吸纳|入库|培训|吸引|推动|促成|认定|发布|签订|确定|邀请|达到|推荐|选派|支持|组织|"
+                  r"举办|承办|新增|建成|培育|引进|实施|完成|带动|面向|全省|我省|省内|全市|我市|市内)")
+NOUN_END = re.compile(r"(围绕|与|和|及|在|对|开展|进行|参与|通过|实现|用于|落地|线上|现场|启动|等|的|为)")
+
+
 def _measure(text: str, m: re.Match, clause_a: int, clause_b: int) -> str:
-    before = text[clause_a:m.start()]
-    before = re.sub(r"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）])?", "", before)
-    before = re.sub(r"^.*?(已发展|现有|共有|吸纳|入库|培训|吸引|推动|促成|认定|发布|签订|确定|邀请|达到|金额|投资金额)", r"\1", before)
-    after = text[m.end():clause_b]
-    if re.search(r"[\u4e00-\u9fff]{2,}$", before) and not re.search(r"(推动|促成|认定|发布|签订|确定|邀请|培训|吸引)$", before):
-        measure = re.sub(r"^(已发展|现有|共有|吸纳|各类|累计)", "", before)
-    else:
-        measure = re.sub(r"^(的)", "", after)[:16]
-        if not measure and before:
-            measure = before[-8:]
-    return re.sub(r"[\s“”]", "", measure) or m.group("unit")
+    """What a figure counts: the noun before it (会员单位118家) or, after a verb, the noun after it
+    (邀请30余位院士)."""
+    before = re.sub(r"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）])", "", text[clause_a:m.start()])
+    verbs = list(VERB.finditer(before))
+    head = before[verbs[-1].end():] if verbs else before
+    head = re.sub(r"^(各类|累计|其中|共|已)", "", head)
+    if re.fullmatch(r"[\u4e00-\u9fff]{2,12}", head):
+        return head
+    after = NOUN_END.split(text[m.end():clause_b])[0][:12]
+    return re.sub(r"[\s“”]", "", after) or head or m.group("unit")
 
 
 def extract_indicators(doc) -> None:
@@ -57,7 +61,7 @@ def extract_indicators(doc) -> None:
                 continue
             if re.match(r"\d{4}$", m.group("num")) and text[m.end("num"): m.end("num") + 1] in "年-":
                 continue
-            if text[m.start() - 1: m.start()] in "第等" or text[m.end(): m.end() + 1] in "年月日号":
+            if text[m.start() - 1: m.start()] in "第等和及、" or text[m.end(): m.end() + 1] in "年月日号":
                 continue
             value, unit, qualifier = value_of(m)
             ca = max(text.rfind(c, sent.start, m.start()) for c in "，,；;：:")

@@ -11,9 +11,17 @@ from kg import __version__
 
 
 def _store(args):
+    """The store a command works on: Neo4j with --neo4j, else the embedded store."""
+    if getattr(args, "neo4j", False):
+        from kg.store.neo4j_store import Neo4jStore
+        return Neo4jStore()
     from kg.store import EmbeddedStore
     path = Path(args.store or os.environ.get("KG_STORE") or "kg-data")
     return EmbeddedStore(path)
+
+
+def _graph(store):
+    return store.to_networkx() if hasattr(store, "to_networkx") else store.g
 
 
 def _err(msg: str) -> None:
@@ -36,6 +44,8 @@ def cmd_extract(args) -> int:
 def cmd_load(args) -> int:
     from kg.pipeline import extract_paths
     store = _store(args)
+    if args.neo4j:
+        store.apply_schema()
     graphs, failed = extract_paths(args.paths)
     result = store.load(graphs)
     store.save()
@@ -76,17 +86,43 @@ def cmd_stats(args) -> int:
 def cmd_export(args) -> int:
     from kg.export import export
     store = _store(args)
-    export(store.g, args.format, Path(args.output))
-    print(f"wrote {args.output} ({args.format}: {store.g.number_of_nodes()} nodes, "
-          f"{store.g.number_of_edges()} relationships)")
+    g = _graph(store)
+    export(g, args.format, Path(args.output))
+    print(f"wrote {args.output} ({args.format}: {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships)")
     return 0
 
 
 def cmd_viz(args) -> int:
     from kg.viz import write_html
     store = _store(args)
-    write_html(store.g, Path(args.output), title=f"kg — {store.path}")
-    print(f"wrote {args.output} ({store.g.number_of_nodes()} nodes, {store.g.number_of_edges()} relationships)")
+    g = _graph(store)
+    write_html(g, Path(args.output), title=f"kg — {store.path}")
+    print(f"wrote {args.output} ({g.number_of_nodes()} nodes, {g.number_of_edges()} relationships)")
+    return 0
+
+
+def cmd_neo4j(args) -> int:
+    from kg.server import LocalServer, ServerError
+    server = LocalServer.from_env()
+    try:
+        if args.action == "install":
+            server.install()
+            print(f"Neo4j installed in {server.cache}")
+        elif args.action == "start":
+            was = server.running()
+            uri = server.start()
+            print(uri if not was else f"{uri} (already running)")
+        elif args.action == "stop":
+            print("stopped" if server.stop() else "not running")
+        else:
+            if server.running():
+                print(f"running {server.uri} pid {server.pid()} data {server.home}")
+            else:
+                print(f"not running (data {server.home})")
+                return 3
+    except ServerError as e:
+        _err(str(e))
+        return 2
     return 0
 
 
@@ -98,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def with_store(p):
         p.add_argument("--store", metavar="DIR", help="embedded store folder (default $KG_STORE or ./kg-data)")
+        p.add_argument("--neo4j", action="store_true",
+                       help="use Neo4j (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE)")
         return p
 
     p = sub.add_parser("extract", help="print the graph of documents as JSON, touching no store")
@@ -120,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_store(sub.add_parser("viz", help="write an interactive HTML graph that opens offline"))
     p.add_argument("-o", "--output", default="graph.html")
     p.set_defaults(func=cmd_viz)
+    p = sub.add_parser("neo4j", help="run a local Neo4j Community server (needs Java 17 and Maven)")
+    p.add_argument("action", choices=["start", "stop", "status", "install"])
+    p.set_defaults(func=cmd_neo4j)
     return ap
 
 
@@ -130,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as e:
         _err(str(e))
         return 2
+    except Exception as e:  # the driver's errors: say what and where, without a traceback
+        if type(e).__module__.startswith("neo4j"):
+            _err(f"Neo4j ({os.environ.get('NEO4J_URI', 'bolt://127.0.0.1:7687')}): {e}")
+            return 2
+        raise
 
 
 if __name__ == "__main__":

@@ -26,9 +26,9 @@ class AliasIndex:
         self._ix: dict[tuple[str, str], str] = {}
 
     def add(self, label: str, node_id: str, name: str, aliases) -> None:
-        self._ix[(label, norm(name))] = node_id
         if label in NO_ALIAS_JOIN:
-            return
+            return       # joined by their key only
+        self._ix[(label, norm(name))] = node_id
         for a in aliases:
             if specific(a):
                 self._ix.setdefault((label, norm(a)), node_id)
@@ -39,12 +39,12 @@ class AliasIndex:
                 del self._ix[(label, norm(f))]
 
     def find(self, label: str, node_id: str, name: str, aliases) -> str | None:
-        """The stored node a new node is, if any."""
+        """The stored node a new node is, if any (the caller has tried its own id first)."""
+        if label in NO_ALIAS_JOIN:
+            return None
         hit = self._ix.get((label, norm(name)))
         if hit:
             return hit
-        if label in NO_ALIAS_JOIN:
-            return None
         for a in aliases:
             if specific(a) and (hit := self._ix.get((label, norm(a)))):
                 return hit

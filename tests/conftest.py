@@ -58,3 +58,45 @@ def view_of():
 @pytest.fixture(scope="session")
 def seed() -> View:
     return View(extract_one(SEED))
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """A real Neo4j Community server for the whole session, started as a user would:
+    `kg neo4j start` (it fetches Neo4j with Maven the first time)."""
+    import os
+    import subprocess
+    import sys
+    home = tmp_path_factory.mktemp("neo4j-home")
+    env = {"KG_NEO4J_HOME": str(home), "NEO4J_URI": f"bolt://127.0.0.1:{_free_port()}"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    kg = [sys.executable, "-m", "kg.cli", "neo4j"]
+    p = subprocess.run([*kg, "start"], capture_output=True, text=True)
+    assert p.returncode == 0, f"kg neo4j start failed: {p.stderr}"
+    try:
+        yield env["NEO4J_URI"]
+    finally:
+        subprocess.run([*kg, "stop"], capture_output=True, text=True)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@pytest.fixture
+def neo4j_store(neo4j_server):
+    from kg.store.neo4j_store import Neo4jStore
+    store = Neo4jStore()
+    store.clear()
+    store.apply_schema()
+    yield store
+    store.close()

@@ -93,7 +93,7 @@ class EmbeddedStore:
         doc = dg.doc_id
         ids: dict[str, str] = {}
         for node in dg.nodes.values():
-            nid = self.index.find(node.label, node.id, node.name, node.aliases) or node.id
+            nid = node.id if node.id in self.g else (self.index.find(node.label, node.id, node.name, node.aliases) or node.id)
             ids[node.id] = nid
             if nid not in self.g:
                 self.g.add_node(nid, label=node.label, key=node.key, name=node.name, kind=node.kind,

@@ -5,6 +5,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+# Evidence kept per node or relationship in a store: the first ones found. A body named in
+# thousands of letters does not need thousands of sentences on its node; `docs` stays complete.
+MAX_EVIDENCE = 20
+
 _STRIP = re.compile(r"[\s\"'“”‘’《》〈〉<>＜＞「」『』]")
 
 

@@ -33,6 +33,14 @@ class AliasIndex:
             if specific(a):
                 self._ix.setdefault((label, norm(a)), node_id)
 
+    def add_aliases(self, label: str, node_id: str, forms) -> None:
+        """Forms a node gained by merging: they find it too, unless another node has them."""
+        if label in NO_ALIAS_JOIN:
+            return
+        for a in forms:
+            if specific(a):
+                self._ix.setdefault((label, norm(a)), node_id)
+
     def remove(self, label: str, node_id: str, forms) -> None:
         for f in forms:
             if self._ix.get((label, norm(f))) == node_id:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.records import DocGraph
+from kg.records import MAX_EVIDENCE, DocGraph
 from kg.resolve import AliasIndex
 
 FILE = "graph.json.gz"
@@ -110,7 +110,7 @@ class EmbeddedStore:
                 d["properties"].setdefault(k, v)
             if doc not in d["docs"]:
                 d["docs"].append(doc)
-            d["evidence"] += [e.as_dict() for e in node.evidence]
+            d["evidence"] = (d["evidence"] + [e.as_dict() for e in node.evidence])[:MAX_EVIDENCE]
             self.index.add(node.label, nid, d["name"], d["aliases"])
         rels = []
         for rel in dg.relationships.values():
@@ -122,7 +122,7 @@ class EmbeddedStore:
                 d["properties"].setdefault(k, v)
             if doc not in d["docs"]:
                 d["docs"].append(doc)
-            d["evidence"] += [e.as_dict() for e in rel.evidence]
+            d["evidence"] = (d["evidence"] + [e.as_dict() for e in rel.evidence])[:MAX_EVIDENCE]
             rels.append([s, t, rel.type])
         self.documents[doc] = {"content_hash": dg.content_hash, "nodes": sorted(set(ids.values())),
                                "relationships": rels}

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kg.records import DocGraph, norm
-from kg.resolve import NO_ALIAS_JOIN, specific
+from kg.records import MAX_EVIDENCE, DocGraph, norm
+from kg.resolve import NO_ALIAS_JOIN, AliasIndex, specific
 from kg.schema import load_schema
 from kg.store.embedded import LoadResult
 
@@ -114,19 +114,26 @@ class Neo4jStore:
                     pass
 
     # -- writes ------------------------------------------------------------------------
-    def load(self, graphs: list[DocGraph], result: LoadResult | None = None) -> LoadResult:
+    def load(self, graphs: list[DocGraph], result: LoadResult | None = None, batch_size: int = 500) -> LoadResult:
+        """Write documents in batches: one managed transaction per batch, so a batch (and
+        every document in it) commits whole or not at all."""
         result = result or LoadResult()
+        latest = {}
+        for dg in graphs:
+            latest[dg.doc_id] = dg          # the same document twice in one call: the last one counts
+        graphs = list(latest.values())
         with self.session() as s:
-            for dg in graphs:
-                outcome, nodes, rels = s.execute_write(_write_document, dg)
+            for i in range(0, len(graphs), batch_size):
+                outcomes, nodes, rels = s.execute_write(_write_batch, graphs[i:i + batch_size])
                 result.nodes_added += nodes
                 result.relationships_added += rels
-                if outcome == "unchanged":
-                    result.unchanged.append(dg.doc_id)
-                    continue
-                if outcome == "replaced":
-                    result.replaced.append(dg.doc_id)
-                result.loaded.append(dg.doc_id)
+                for doc_id, outcome in outcomes:
+                    if outcome == "unchanged":
+                        result.unchanged.append(doc_id)
+                        continue
+                    if outcome == "replaced":
+                        result.replaced.append(doc_id)
+                    result.loaded.append(doc_id)
         return result
 
     def remove(self, doc_id: str) -> bool:
@@ -189,113 +196,158 @@ def _ev_lists(evidence) -> dict:
             "evidence_ends": [e.end for e in evidence], "evidence_sentences": [e.sentence for e in evidence]}
 
 
-def _write_document(tx, dg: DocGraph) -> tuple[str, int, int]:
-    """Write one document's facts; returns (outcome, nodes created, relationships created)."""
-    old = tx.run("MATCH (d:Document {key: $id}) RETURN d.content_hash AS h", id=dg.doc_id).single()
-    outcome = "loaded"
-    created = [0, 0]
-    if old is not None and old["h"] is not None:
-        if old["h"] == dg.content_hash:
-            return "unchanged", 0, 0
-        deleted = _retract(tx, dg.doc_id)
-        created = [-deleted[0], -deleted[1]]
-        outcome = "replaced"
-    doc = dg.doc_id
-    # resolve: the stored node each of the document's nodes is (same rules as the embedded store)
-    key_of: dict[str, tuple[str, str]] = {}
-    by_label: dict[str, list] = defaultdict(list)
-    for node in dg.nodes.values():
-        by_label[node.label].append(node)
-    for label, nodes in by_label.items():
-        _check_label(label)
-        key_of.update({n.id: (label, k) for n, k in zip(nodes, _resolve_keys(tx, label, nodes))})
-        node_rows = []
-        for n in nodes:
-            props = dict(n.properties)
-            node_rows.append({
-                "key": key_of[n.id][1], "name": n.name, "kind": n.kind or "",
-                "aliases": sorted(n.aliases | {n.name}),
-                "alias_docs": [doc + SEP + a for a in sorted(n.aliases | {n.name})],
-                "props_json": json.dumps(props, ensure_ascii=False, sort_keys=True),
-                "flat": {k: v for k, v in props.items() if isinstance(v, (str, int, float))},
-                **_ev_lists(n.evidence)})
+def _write_batch(tx, graphs: list[DocGraph]):
+    """Write documents' facts; returns ([(doc id, outcome)], nodes created, relationships created)."""
+    old = {r["id"]: r["h"] for r in tx.run(
+        "UNWIND $ids AS id MATCH (d:Document {key: id}) RETURN id, d.content_hash AS h",
+        ids=[g.doc_id for g in graphs])}
+    outcomes, todo, created = [], [], [0, 0]
+    for dg in graphs:
+        h = old.get(dg.doc_id)
+        if h == dg.content_hash:
+            outcomes.append((dg.doc_id, "unchanged"))
+            continue
+        if h is not None:
+            gone = _retract(tx, dg.doc_id)
+            created[0] -= gone[0]
+            created[1] -= gone[1]
+            outcomes.append((dg.doc_id, "replaced"))
+        else:
+            outcomes.append((dg.doc_id, "loaded"))
+        todo.append(dg)
+    if not todo:
+        return outcomes, 0, 0
+    resolver = _BatchResolver(tx, todo)
+    # one row per node and per relationship for the whole batch: a body named in many letters
+    # has its lists rewritten once per batch, not once per letter
+    node_rows: dict[str, dict] = defaultdict(dict)
+    rel_rows: dict[tuple, dict] = defaultdict(dict)
+    registry = []
+    for dg in todo:
+        doc = dg.doc_id
+        key_of = {}
+        for n in dg.nodes.values():
+            key = resolver.resolve(n)
+            key_of[n.id] = (n.label, key)
+            row = node_rows[_check_label(n.label)].get(key)
+            if row is None:
+                row = node_rows[n.label][key] = {
+                    "key": key, "name": n.name, "kind": n.kind or "", "docs": [], "alias_docs": [], "forms": [],
+                    "props_json": json.dumps(n.properties, ensure_ascii=False, sort_keys=True),
+                    "flat": _flat(n.properties), **_ev_lists([])}
+            _add_support(row, doc, n.evidence)
+            forms = sorted(n.aliases | {n.name})
+            row["alias_docs"] += [doc + SEP + a for a in forms]
+            row["forms"] += [a for a in forms if a not in row["forms"]]
+            if not row["kind"]:
+                row["kind"] = n.kind or ""
+        fact_rels = []
+        for rel in dg.relationships.values():
+            sl, sk = key_of[rel.source]
+            tl, tk = key_of[rel.target]
+            group = rel_rows[(_check_type(rel.type), sl, tl)]
+            row = group.get((sk, tk))
+            if row is None:
+                row = group[(sk, tk)] = {
+                    "s": sk, "t": tk, "docs": [], "flat": _flat(rel.properties),
+                    "props_json": json.dumps(rel.properties, ensure_ascii=False, sort_keys=True), **_ev_lists([])}
+            _add_support(row, doc, rel.evidence)
+            fact_rels.append(SEP.join([rel.type, sl, sk, tl, tk]))
+        registry.append({"id": doc, "h": dg.content_hash, "n": sorted({SEP.join(v) for v in key_of.values()}),
+                         "r": fact_rels})
+    for label, rows in node_rows.items():
+        # a document is written once (an edited one is retracted first), so its entries are new:
+        # lists are appended without membership tests
         created[0] += _count(tx.run(f"""
             UNWIND $rows AS row
             MERGE (n:{label} {{key: row.key}})
             ON CREATE SET n.name = row.name, n.kind = row.kind, n.aliases = [], n.alias_docs = [], n.docs = [],
                           n.evidence_docs = [], n.evidence_starts = [], n.evidence_ends = [], n.evidence_sentences = [],
-                          n.properties_json = '{{}}'
-            SET n += row.flat,
-                n.kind = CASE WHEN n.kind = '' THEN row.kind ELSE n.kind END,
-                n.alias_docs = n.alias_docs + [x IN row.alias_docs WHERE NOT x IN n.alias_docs],
-                n.docs = CASE WHEN $doc IN n.docs THEN n.docs ELSE n.docs + $doc END,
-                n.evidence_docs = n.evidence_docs + row.evidence_docs,
-                n.evidence_starts = n.evidence_starts + row.evidence_starts,
-                n.evidence_ends = n.evidence_ends + row.evidence_ends,
-                n.evidence_sentences = n.evidence_sentences + row.evidence_sentences,
-                n.properties_json = CASE WHEN n.properties_json = '{{}}' THEN row.props_json ELSE n.properties_json END
-            WITH n
-            WITH n, [x IN n.alias_docs | split(x, $sep)[1]] AS forms
-            SET n.aliases = reduce(acc = [], a IN forms | CASE WHEN a IN acc OR a = n.name THEN acc ELSE acc + a END)
-            """, rows=node_rows, doc=doc, sep=SEP), "nodes_created")
-        _refresh_alias_text(tx, label, [r["key"] for r in node_rows])
-    # relationships, grouped by (type, source label, target label) so MATCHes use the key constraints
-    groups: dict[tuple, list] = defaultdict(list)
-    fact_rels = []
-    for rel in dg.relationships.values():
-        sl, sk = key_of[rel.source]
-        tl, tk = key_of[rel.target]
-        groups[(_check_type(rel.type), sl, tl)].append({
-            "s": sk, "t": tk, "props_json": json.dumps(rel.properties, ensure_ascii=False, sort_keys=True),
-            "flat": {k: v for k, v in rel.properties.items() if isinstance(v, (str, int, float))},
-            **_ev_lists(rel.evidence)})
-        fact_rels.append(SEP.join([rel.type, sl, sk, tl, tk]))
-    for (rtype, sl, tl), rows in groups.items():
+                          n.properties_json = row.props_json, n += row.flat
+            SET n.kind = CASE WHEN n.kind = '' THEN row.kind ELSE n.kind END,
+                n.alias_docs = n.alias_docs + row.alias_docs,
+                n.aliases = n.aliases + [a IN row.forms WHERE a <> n.name AND NOT a IN n.aliases],
+                n.docs = n.docs + row.docs,
+                n.evidence_docs = (n.evidence_docs + row.evidence_docs)[0..$max_ev],
+                n.evidence_starts = (n.evidence_starts + row.evidence_starts)[0..$max_ev],
+                n.evidence_ends = (n.evidence_ends + row.evidence_ends)[0..$max_ev],
+                n.evidence_sentences = (n.evidence_sentences + row.evidence_sentences)[0..$max_ev]
+            """, rows=list(rows.values()), max_ev=MAX_EVIDENCE), "nodes_created")
+        _refresh_alias_text(tx, label, sorted(rows))
+    for (rtype, sl, tl), rows in rel_rows.items():
         created[1] += _count(tx.run(f"""
             UNWIND $rows AS row
             MATCH (a:{sl} {{key: row.s}})
             MATCH (b:{tl} {{key: row.t}})
             MERGE (a)-[r:{rtype}]->(b)
             ON CREATE SET r.docs = [], r.evidence_docs = [], r.evidence_starts = [], r.evidence_ends = [],
-                          r.evidence_sentences = [], r.properties_json = '{{}}'
-            SET r += row.flat,
-                r.docs = CASE WHEN $doc IN r.docs THEN r.docs ELSE r.docs + $doc END,
-                r.evidence_docs = r.evidence_docs + row.evidence_docs,
-                r.evidence_starts = r.evidence_starts + row.evidence_starts,
-                r.evidence_ends = r.evidence_ends + row.evidence_ends,
-                r.evidence_sentences = r.evidence_sentences + row.evidence_sentences,
-                r.properties_json = CASE WHEN r.properties_json = '{{}}' THEN row.props_json ELSE r.properties_json END
-            """, rows=rows, doc=doc), "relationships_created")
-    fact_nodes = sorted({SEP.join(v) for v in key_of.values()})
-    tx.run("MATCH (d:Document {key: $id}) SET d.content_hash = $h, d.fact_nodes = $n, d.fact_rels = $r",
-           id=doc, h=dg.content_hash, n=fact_nodes, r=fact_rels)
-    return outcome, created[0], created[1]
+                          r.evidence_sentences = [], r.properties_json = row.props_json, r += row.flat
+            SET r.docs = r.docs + row.docs,
+                r.evidence_docs = (r.evidence_docs + row.evidence_docs)[0..$max_ev],
+                r.evidence_starts = (r.evidence_starts + row.evidence_starts)[0..$max_ev],
+                r.evidence_ends = (r.evidence_ends + row.evidence_ends)[0..$max_ev],
+                r.evidence_sentences = (r.evidence_sentences + row.evidence_sentences)[0..$max_ev]
+            """, rows=list(rows.values()), max_ev=MAX_EVIDENCE), "relationships_created")
+    tx.run("UNWIND $rows AS row MATCH (d:Document {key: row.id}) "
+           "SET d.content_hash = row.h, d.fact_nodes = row.n, d.fact_rels = row.r", rows=registry)
+    return outcomes, created[0], created[1]
+
+
+def _flat(props: dict) -> dict:
+    """The properties Neo4j can hold as they are (researchers query these directly)."""
+    return {k: v for k, v in props.items() if isinstance(v, (str, int, float))}
+
+
+def _add_support(row: dict, doc: str, evidence) -> None:
+    row["docs"].append(doc)
+    room = MAX_EVIDENCE - len(row["evidence_docs"])
+    for k, v in _ev_lists(evidence[:max(room, 0)]).items():
+        row[k] += v
 
 
 def _count(result, counter: str) -> int:
     return getattr(result.consume().counters, counter)
 
 
-def _resolve_keys(tx, label: str, nodes) -> list[str]:
-    """The key of the stored node each new node is: its own key if stored, else the node
-    whose name or specific alias equals the new node's name or a specific alias of it."""
-    keys = [n.key for n in nodes]
-    stored = {r["k"] for r in tx.run(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS k", keys=keys)}
-    if label in NO_ALIAS_JOIN:
-        return keys
-    todo = [{"i": i, "forms": [n.key] + sorted({norm(a) for a in n.aliases if specific(a)} - {n.key})}
-            for i, n in enumerate(nodes) if n.key not in stored]
-    if not todo:
-        return keys
-    for r in tx.run(f"""
-            UNWIND $rows AS row
-            UNWIND range(0, size(row.forms) - 1) AS j
-            MATCH (n:{label}) WHERE n.alias_text CONTAINS ('|' + row.forms[j] + '|')
-            WITH row, j, n ORDER BY j, n.key
-            WITH row, collect(n.key)[0] AS hit
-            RETURN row.i AS i, hit""", rows=todo):
-        keys[r["i"]] = r["hit"]
-    return keys
+class _BatchResolver:
+    """Cross-document resolution for a batch, with the embedded store's rules: a node is
+    the stored (or earlier-in-batch) node with its key, else the one whose name or
+    specific alias equals its name or a specific alias of it. The stored candidates are
+    fetched once per label for the whole batch."""
+
+    def __init__(self, tx, graphs: list[DocGraph]):
+        self.index = AliasIndex()
+        self.keys: set[tuple[str, str]] = set()
+        nodes: dict[str, list] = defaultdict(list)
+        for dg in graphs:
+            for n in dg.nodes.values():
+                nodes[_check_label(n.label)].append(n)
+        for label, ns in nodes.items():
+            hits = tx.run(f"UNWIND $ks AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n.name AS name, "
+                          f"n.aliases AS aliases", ks=sorted({n.key for n in ns})).data()
+            if label not in NO_ALIAS_JOIN:
+                # only nodes not stored under their own key can be another node under another name
+                found = {h["key"] for h in hits}
+                forms = sorted({f for n in ns if n.key not in found
+                                for f in {n.key} | {norm(a) for a in n.aliases if specific(a)}})
+                if forms:
+                    hits += tx.run(f"UNWIND $fs AS f MATCH (n:{label}) WHERE n.alias_text CONTAINS ('|' + f + '|') "
+                                   f"RETURN DISTINCT n.key AS key, n.name AS name, n.aliases AS aliases", fs=forms).data()
+            for h in sorted(hits, key=lambda h: h["key"]):
+                if (label, h["key"]) not in self.keys:
+                    self.keys.add((label, h["key"]))
+                    self.index.add(label, f"{label}:{h['key']}", h["name"], h["aliases"] or [])
+
+    def resolve(self, n) -> str:
+        if (n.label, n.key) in self.keys:
+            return n.key
+        hit = self.index.find(n.label, n.id, n.name, n.aliases)
+        if hit:
+            self.index.add_aliases(n.label, hit, n.aliases | {n.name})
+            return hit.split(":", 1)[1]
+        self.keys.add((n.label, n.key))
+        self.index.add(n.label, n.id, n.name, n.aliases)
+        return n.key
 
 
 def _refresh_alias_text(tx, label: str, keys: list[str]) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 # Evidence kept per node or relationship in a store: the first ones found. A body named in
@@ -12,6 +13,7 @@ MAX_EVIDENCE = 20
 _STRIP = re.compile(r"[\s\"'“”‘’《》〈〉<>＜＞「」『』]")
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(name: str) -> str:
     """Comparison form of a name: NFKC, without white space, quotes or title marks."""
     return _STRIP.sub("", unicodedata.normalize("NFKC", name or ""))

@@ -66,14 +66,16 @@ def schema_statements() -> list[str]:
         stmts.append(f"CREATE CONSTRAINT kg_{low}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
         stmts.append(f"CREATE INDEX kg_{low}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)")
         stmts.append(f"CREATE TEXT INDEX kg_{low}_alias_text IF NOT EXISTS FOR (n:{label}) ON (n.alias_text)")
+    # the search index may trail a commit by a moment: writes need not wait for Lucene
     stmts.append("CREATE FULLTEXT INDEX kg_names IF NOT EXISTS FOR (n:" + "|".join(_labels())
-                 + ") ON EACH [n.name, n.alias_text]")
+                 + ") ON EACH [n.name, n.alias_text] OPTIONS {indexConfig: {`fulltext.eventually_consistent`: true}}")
     return stmts
 
 
-def _alias_text(forms: list[str]) -> str:
-    """'|name|a|b|': the name and the specific aliases, for CONTAINS lookups through a text index."""
-    keys = sorted({norm(forms[0])} | {norm(f) for f in forms[1:] if specific(f)})
+def _alias_text(name: str, aliases) -> str:
+    """'|a|b|': the specific aliases other than the name itself (names are found by key),
+    for CONTAINS lookups through a text index; empty for most nodes."""
+    keys = sorted({norm(f) for f in aliases if specific(f)} - {norm(name)})
     return "|" + "|".join(keys) + "|" if keys else ""
 
 
@@ -124,7 +126,7 @@ class Neo4jStore:
         graphs = list(latest.values())
         with self.session() as s:
             for i in range(0, len(graphs), batch_size):
-                outcomes, nodes, rels = s.execute_write(_write_batch, graphs[i:i + batch_size])
+                outcomes, nodes, rels = _with_retry(s, graphs[i:i + batch_size])
                 result.nodes_added += nodes
                 result.relationships_added += rels
                 for doc_id, outcome in outcomes:
@@ -178,6 +180,17 @@ class Neo4jStore:
 
 
 # -- transaction functions (retried by the driver as a whole) ---------------------------
+
+def _with_retry(session, graphs, attempts: int = 5):
+    """Managed transactions retry transient errors; a node created by a concurrent loader
+    between our read and our CREATE is a constraint error: read again and redo the batch."""
+    from neo4j.exceptions import ConstraintError
+    for attempt in range(attempts):
+        try:
+            return session.execute_write(_write_batch, graphs)
+        except ConstraintError:
+            if attempt == attempts - 1:
+                raise
 
 def _evidence(p: dict) -> list[dict]:
     return [{"doc_id": d, "start": a, "end": b, "sentence": s} for d, a, b, s in
@@ -256,6 +269,16 @@ def _write_batch(tx, graphs: list[DocGraph]):
         registry.append({"id": doc, "h": dg.content_hash, "n": sorted({SEP.join(v) for v in key_of.values()}),
                          "r": fact_rels})
     for label, rows in node_rows.items():
+        fresh, known = [], []
+        for key, row in rows.items():
+            stored = resolver.stored.get((label, key))
+            name, aliases = stored or (row["name"], [])
+            row["alias_text"] = "" if label in NO_ALIAS_JOIN else _alias_text(name, [*aliases, *row["forms"]])
+            (known if stored else fresh).append(row)
+        # nodes no one has stored yet are CREATEd whole (the key constraint still guards against a
+        # concurrent loader: the batch then fails with a constraint error and is retried)
+        created[0] += _count(tx.run(f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.props",
+                                    rows=[{"props": _node_props(r)} for r in fresh]), "nodes_created")
         # a document is written once (an edited one is retracted first), so its entries are new:
         # lists are appended without membership tests
         created[0] += _count(tx.run(f"""
@@ -267,14 +290,23 @@ def _write_batch(tx, graphs: list[DocGraph]):
             SET n.kind = CASE WHEN n.kind = '' THEN row.kind ELSE n.kind END,
                 n.alias_docs = n.alias_docs + row.alias_docs,
                 n.aliases = n.aliases + [a IN row.forms WHERE a <> n.name AND NOT a IN n.aliases],
+                n.alias_text = row.alias_text,
                 n.docs = n.docs + row.docs,
                 n.evidence_docs = (n.evidence_docs + row.evidence_docs)[0..$max_ev],
                 n.evidence_starts = (n.evidence_starts + row.evidence_starts)[0..$max_ev],
                 n.evidence_ends = (n.evidence_ends + row.evidence_ends)[0..$max_ev],
                 n.evidence_sentences = (n.evidence_sentences + row.evidence_sentences)[0..$max_ev]
-            """, rows=list(rows.values()), max_ev=MAX_EVIDENCE), "nodes_created")
-        _refresh_alias_text(tx, label, sorted(rows))
+            """, rows=known, max_ev=MAX_EVIDENCE), "nodes_created") if known else 0
     for (rtype, sl, tl), rows in rel_rows.items():
+        fresh = [r for r in rows.values() if (sl, r["s"]) not in resolver.stored or (tl, r["t"]) not in resolver.stored]
+        known = [r for r in rows.values() if (sl, r["s"]) in resolver.stored and (tl, r["t"]) in resolver.stored]
+        # a relationship with a new end cannot exist yet
+        created[1] += _count(tx.run(f"""
+            UNWIND $rows AS row
+            MATCH (a:{sl} {{key: row.s}})
+            MATCH (b:{tl} {{key: row.t}})
+            CREATE (a)-[r:{rtype}]->(b) SET r = row.props
+            """, rows=[{"s": r["s"], "t": r["t"], "props": _rel_props(r)} for r in fresh]), "relationships_created")
         created[1] += _count(tx.run(f"""
             UNWIND $rows AS row
             MATCH (a:{sl} {{key: row.s}})
@@ -287,10 +319,25 @@ def _write_batch(tx, graphs: list[DocGraph]):
                 r.evidence_starts = (r.evidence_starts + row.evidence_starts)[0..$max_ev],
                 r.evidence_ends = (r.evidence_ends + row.evidence_ends)[0..$max_ev],
                 r.evidence_sentences = (r.evidence_sentences + row.evidence_sentences)[0..$max_ev]
-            """, rows=list(rows.values()), max_ev=MAX_EVIDENCE), "relationships_created")
+            """, rows=known, max_ev=MAX_EVIDENCE), "relationships_created") if known else 0
     tx.run("UNWIND $rows AS row MATCH (d:Document {key: row.id}) "
            "SET d.content_hash = row.h, d.fact_nodes = row.n, d.fact_rels = row.r", rows=registry)
     return outcomes, created[0], created[1]
+
+
+EVIDENCE_KEYS = ("evidence_docs", "evidence_starts", "evidence_ends", "evidence_sentences")
+
+
+def _node_props(row: dict) -> dict:
+    """All properties of a node written for the first time."""
+    return {**row["flat"], "key": row["key"], "name": row["name"], "kind": row["kind"],
+            "aliases": [a for a in row["forms"] if a != row["name"]], "alias_docs": row["alias_docs"],
+            "alias_text": row["alias_text"], "docs": row["docs"], "properties_json": row["props_json"],
+            **{k: row[k] for k in EVIDENCE_KEYS}}
+
+
+def _rel_props(row: dict) -> dict:
+    return {**row["flat"], "docs": row["docs"], "properties_json": row["props_json"], **{k: row[k] for k in EVIDENCE_KEYS}}
 
 
 def _flat(props: dict) -> dict:
@@ -300,9 +347,11 @@ def _flat(props: dict) -> dict:
 
 def _add_support(row: dict, doc: str, evidence) -> None:
     row["docs"].append(doc)
-    room = MAX_EVIDENCE - len(row["evidence_docs"])
-    for k, v in _ev_lists(evidence[:max(room, 0)]).items():
-        row[k] += v
+    for e in evidence[:max(MAX_EVIDENCE - len(row["evidence_docs"]), 0)]:
+        row["evidence_docs"].append(e.doc_id)
+        row["evidence_starts"].append(e.start)
+        row["evidence_ends"].append(e.end)
+        row["evidence_sentences"].append(e.sentence)
 
 
 def _count(result, counter: str) -> int:
@@ -318,24 +367,29 @@ class _BatchResolver:
     def __init__(self, tx, graphs: list[DocGraph]):
         self.index = AliasIndex()
         self.keys: set[tuple[str, str]] = set()
+        self.stored: dict[tuple[str, str], tuple[str, list]] = {}   # (label, key) → stored name, aliases
         nodes: dict[str, list] = defaultdict(list)
         for dg in graphs:
             for n in dg.nodes.values():
                 nodes[_check_label(n.label)].append(n)
         for label, ns in nodes.items():
-            hits = tx.run(f"UNWIND $ks AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n.name AS name, "
-                          f"n.aliases AS aliases", ks=sorted({n.key for n in ns})).data()
+            forms = {n.key for n in ns}
             if label not in NO_ALIAS_JOIN:
-                # only nodes not stored under their own key can be another node under another name
+                forms |= {norm(a) for n in ns for a in n.aliases if specific(a)}
+            hits = tx.run(f"UNWIND $ks AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n.name AS name, "
+                          f"n.aliases AS aliases", ks=sorted(forms)).data()
+            if label not in NO_ALIAS_JOIN:
+                # a node not stored under its own key may be a stored node's alias
                 found = {h["key"] for h in hits}
-                forms = sorted({f for n in ns if n.key not in found
-                                for f in {n.key} | {norm(a) for a in n.aliases if specific(a)}})
-                if forms:
+                look = sorted({f for n in ns if n.key not in found
+                               for f in {n.key} | {norm(a) for a in n.aliases if specific(a)}})
+                if look:
                     hits += tx.run(f"UNWIND $fs AS f MATCH (n:{label}) WHERE n.alias_text CONTAINS ('|' + f + '|') "
-                                   f"RETURN DISTINCT n.key AS key, n.name AS name, n.aliases AS aliases", fs=forms).data()
+                                   f"RETURN DISTINCT n.key AS key, n.name AS name, n.aliases AS aliases", fs=look).data()
             for h in sorted(hits, key=lambda h: h["key"]):
                 if (label, h["key"]) not in self.keys:
                     self.keys.add((label, h["key"]))
+                    self.stored[(label, h["key"])] = (h["name"], h["aliases"] or [])
                     self.index.add(label, f"{label}:{h['key']}", h["name"], h["aliases"] or [])
 
     def resolve(self, n) -> str:
@@ -353,7 +407,7 @@ class _BatchResolver:
 def _refresh_alias_text(tx, label: str, keys: list[str]) -> None:
     if label in NO_ALIAS_JOIN:
         return
-    rows = [{"key": r["key"], "text": _alias_text([r["name"], *r["aliases"]])}
+    rows = [{"key": r["key"], "text": _alias_text(r["name"], r["aliases"] or [])}
             for r in tx.run(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n.name AS name, "
                             f"n.aliases AS aliases", keys=keys)]
     tx.run(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n.alias_text = row.text", rows=rows)

@@ -20,6 +20,14 @@ def entity_iri(label: str, key: str) -> URIRef:
     return ID[f"{label}/{quote(key, safe='')}"]
 
 
+def _literal(v) -> Literal:
+    if isinstance(v, bool):
+        return Literal(v)
+    if isinstance(v, (int, float)):
+        return Literal(float(v), datatype=XSD.double)   # figures are one type, whatever their size
+    return Literal(str(v))
+
+
 def to_rdf(g: nx.MultiDiGraph) -> Graph:
     KG, ID = namespaces()
     out = Graph()
@@ -36,8 +44,8 @@ def to_rdf(g: nx.MultiDiGraph) -> Graph:
         if d.get("kind"):
             out.add((s, KG.kind, Literal(d["kind"])))
         for k, v in d.get("properties", {}).items():
-            lit = Literal(v, datatype=XSD.double) if isinstance(v, float) else Literal(v)
-            out.add((s, KG[k], lit))
+            for item in (v if isinstance(v, list) else [v]):
+                out.add((s, KG[k], _literal(item)))
         for doc in d.get("docs", []):
             out.add((s, KG.supportedBy, Literal(doc)))
     for i, (u, v, k, d) in enumerate(sorted(g.edges(keys=True, data=True), key=lambda e: e[:3])):
@@ -48,7 +56,7 @@ def to_rdf(g: nx.MultiDiGraph) -> Graph:
         out.add((stmt, RDF.predicate, KG[k]))
         out.add((stmt, RDF.object, iri[v]))
         for pk, pv in d.get("properties", {}).items():
-            out.add((stmt, KG[pk], Literal(pv)))
+            out.add((stmt, KG[pk], _literal(pv)))
         for ev in d.get("evidence", []):
             out.add((stmt, KG.document, Literal(ev["doc_id"])))
             out.add((stmt, KG.sentence, Literal(ev["sentence"])))

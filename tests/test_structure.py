@@ -15,6 +15,23 @@ def test_seed_metadata():
     assert st.date == "2022-07-06"
 
 
+def test_sections_items_and_next_steps():
+    text = SEED.read_text(encoding="utf-8")
+    st = parse(text)
+    sections = [p for p in st.parts if p.kind == "section"]
+    assert [p.number for p in sections] == ["一", "二", "三"]
+    assert sections[0].title == "多部门联动，制定统一制度规范，释放科研人员活力"
+    items = [p for p in st.parts if p.kind == "item"]
+    assert [p.number for p in items[:4]] == ["1", "2", "3", "4"] and len(items) == 15
+    assert text[items[0].start:items[0].end].lstrip().startswith("1.启动职务科技成果赋权改革试点")
+    nxt = [p for p in st.parts if p.kind == "next_steps"]
+    assert len(nxt) == 1 and text[nxt[0].start:nxt[0].end].lstrip().startswith("下一步，推动高校创新链与产业链紧密结合")
+    assert "吉林省科学技术厅" not in text[nxt[0].start:nxt[0].end]   # the signature is not part of it
+    # parts nest: every item lies inside a section
+    for it in items:
+        assert any(s.start <= it.start and it.end <= s.end for s in sections)
+
+
 def test_sentences_carry_offsets_into_the_text():
     text = SEED.read_text(encoding="utf-8")
     st = parse(text)

@@ -366,6 +366,12 @@ def _document_facts(doc: Doc) -> None:
                  ("source", doc.raw.source)):
         if v:
             dnode.properties[k] = v
+    sections = [f"{p.number}、{p.title}" for p in st.parts if p.kind == "section"]
+    if sections:
+        dnode.properties["sections"] = sections
+    nxt = next((p for p in st.parts if p.kind == "next_steps"), None)
+    if nxt:
+        dnode.properties["next_steps"] = text[nxt.start:nxt.end].strip()
     ti = text.find(st.title) if st.title else 0
     dnode.evidence.append(doc.evidence(max(ti, 0), max(ti, 0) + len(title)))
     doc.entities[dnode.id] = dnode

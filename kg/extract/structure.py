@@ -27,6 +27,21 @@ class Sentence:
 
 
 @dataclass
+class Part:
+    """A numbered section (一、…) or item (1.…) of the letter, or its 下一步 part."""
+    kind: str            # section | item | next_steps
+    number: str
+    title: str           # the heading line's first sentence
+    start: int
+    end: int
+
+
+SECTION = re.compile(r"^[\s\u3000]*([一二三四五六七八九十]+)[、.．]\s*([^。\n]*)")
+ITEM = re.compile(r"^[\s\u3000]*(\d{1,2})[.．、]\s*([^。\n]*)")
+NEXT_STEPS = re.compile(r"^[\s\u3000]*(下一步|今后)")
+
+
+@dataclass
 class Structure:
     text: str
     title: str = ""
@@ -48,6 +63,7 @@ class Structure:
     body_start: int = 0
     sentences: list[Sentence] = field(default_factory=list)
     noise: list[tuple[int, int]] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
 
 
 def iso_date(m: re.Match) -> str:
@@ -139,7 +155,31 @@ def parse(text: str) -> Structure:
         st.index_number = m.group(1) if m else ""
     _signature_and_date(st, nonempty)
     st.sentences = split_sentences(text, st.body_start, st.noise)
+    st.parts = _parts(st, lines)
     return st
+
+
+def _parts(st: Structure, lines) -> list[Part]:
+    """Sections, items and the 下一步 part; each runs to the next heading of its kind or above."""
+    end_of_body = st.signer_span[0] if st.signer_span else len(st.text)
+    heads = []
+    for p, l in lines:
+        if p < st.body_start or p >= end_of_body:
+            continue
+        for kind, pat in (("section", SECTION), ("item", ITEM), ("next_steps", NEXT_STEPS)):
+            m = pat.match(l)
+            if m:
+                number = m.group(1) if kind != "next_steps" else ""
+                title = m.group(2).strip() if kind != "next_steps" else l.strip().split("。")[0]
+                heads.append(Part(kind, number, title, p + (len(l) - len(l.lstrip(" \t\u3000"))), end_of_body))
+                break
+    rank = {"section": 0, "next_steps": 0, "item": 1}
+    for i, h in enumerate(heads):
+        for later in heads[i + 1:]:
+            if rank[later.kind] <= rank[h.kind]:
+                h.end = later.start
+                break
+    return heads
 
 
 def _signature_and_date(st: Structure, nonempty) -> None:

@@ -101,6 +101,16 @@ def cmd_viz(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from kg.evaluate import evaluate
+    for p in (args.docs, args.gold):
+        if not Path(p).is_dir():
+            _err(f"{p}: not a folder")
+            return 2
+    evaluate(Path(args.docs), Path(args.gold), verbose=args.verbose)
+    return 0
+
+
 def cmd_neo4j(args) -> int:
     from kg.server import LocalServer, ServerError
     server = LocalServer.from_env()
@@ -158,6 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_store(sub.add_parser("viz", help="write an interactive HTML graph that opens offline"))
     p.add_argument("-o", "--output", default="graph.html")
     p.set_defaults(func=cmd_viz)
+    p = sub.add_parser("eval", help="score extraction of a folder of documents against a folder of gold graphs")
+    p.add_argument("docs", metavar="DOCS")
+    p.add_argument("gold", metavar="GOLD")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every miss and false positive")
+    p.set_defaults(func=cmd_eval)
     p = sub.add_parser("neo4j", help="run a local Neo4j Community server (needs Java 17 and Maven)")
     p.add_argument("action", choices=["start", "stop", "status", "install"])
     p.set_defaults(func=cmd_neo4j)

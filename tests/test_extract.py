@@ -129,3 +129,48 @@ def test_bodies_of_two_provinces_stay_apart():
 def test_document_number_prefix_gives_the_province():
     v = letter("对第3号提案的答复\n苏科函〔2021〕3号\n\n孙八委员：\n您提出的《关于戊的建议》收悉。\n会同省财政厅出台《关于己的意见》。\n")
     assert v.node("省财政厅").name == "江苏省财政厅"
+
+
+def test_a_ministry_replies_to_an_npc_deputy(view_of):
+    v = view_of(FIXTURES / "most-2023-1234.txt")
+    most = "中华人民共和国科学技术部"
+    assert v.node("我部").name == most and v.node("科学技术部").name == most
+    assert v.rel("PROPOSED", "王明", "关于加快培育新型研发机构的建议")      # a title with no quotation marks
+    policy = "关于促进新型研发机构发展的指导意见"
+    assert {s for s, t in v.rels("ISSUED") if t == policy} == {
+        most, "中华人民共和国国家发展和改革委员会", "中华人民共和国财政部"}
+    assert v.node(policy).properties["doc_number"] == "国科发政〔2019〕313号"
+    assert v.rel("LEADS", most, "科技创新2030—重大项目")
+    assert v.rel("SUPPORTS", most, "北京量子信息科学研究院") and v.rel("SUPPORTS", most, "之江实验室")
+    assert v.rel("COOPERATES_WITH", most, "上海市人民政府")
+    assert v.node("张江综合性国家科学中心") is not None
+    assert v.node("全国人民代表大会") is None          # the header's session names no actor
+    assert v.node("新型研发机构高质量发展行动方案").properties["status"] == "planned"
+
+
+def test_a_county_page_with_a_metadata_block(view_of):
+    v = view_of(FIXTURES / "hongan-kjj-2024-8.txt")
+    doc = v.node("对县十九届人大三次会议第8号建议的答复", "Document")
+    assert doc.properties["index_number"] == "11421100MB1234567X/2024-00012"
+    assert doc.properties["date"] == "2024-05-10"
+    assert v.node("我局").name == "红安县科学技术和经济信息化局"
+    assert v.node("县财政局").name == "红安县财政局"          # a county the data does not list
+    assert {s for s, t in v.rels("ISSUED") if t == "红安县中小企业数字化转型专项资金管理办法"} == {
+        "红安县科学技术和经济信息化局", "红安县财政局"}
+    assert v.rel("PROPOSED", "刘芳", "关于支持县域中小企业数字化转型的建议")
+    assert v.rel("COOPERATES_WITH", "红安县科学技术和经济信息化局", "武汉理工大学")
+
+
+def test_a_municipal_commission_answers_a_collective_proposal(view_of):
+    v = view_of(FIXTURES / "shanghai-kw-2024-456.txt")
+    assert v.node("市科委").name == "上海市科学技术委员会"
+    assert v.node("市经济信息化委").name == "上海市经济和信息化委员会"
+    proposer = v.node("民盟上海市委")
+    assert proposer.label == "Institution"
+    assert v.rel("PROPOSED", "民盟上海市委", "关于加强长三角科技创新共同体建设的提案")
+    assert v.node("中国共产党上海市委员会") is None     # 民盟上海市委 is not the CPC's committee
+    assert {s for s, t in v.rels("ISSUED") if t == "上海市推进长三角科技创新共同体建设实施方案"} == {
+        "上海市科学技术委员会", "上海市发展和改革委员会", "上海市经济和信息化委员会"}
+    for other in ("江苏省科学技术厅", "浙江省科学技术厅", "安徽省科学技术厅"):
+        assert v.rel("COOPERATES_WITH", "上海市科学技术委员会", other)
+    assert v.rel("ORGANIZED", "上海市科学技术委员会", "第二届长三角科技交流大会")

@@ -16,10 +16,11 @@ class Context:
     replier: str = ""          # canonical name of the replying body
     replier_kind: str = "department"
     replier_surface: str = ""
+    county: Place | None = None
 
     @property
     def place(self) -> Place | None:
-        return self.city or self.province
+        return self.county or self.city or self.province
 
 
 def _level_is_city(st: Structure) -> bool:
@@ -58,7 +59,8 @@ def find_context(st: Structure, gaz: Gazetteer) -> Context:
         city = gaz.cities[province.name]   # a municipality's 市X is the municipality's
     ctx = Context(province, city)
     if st.signer:
-        bm = gaz.canonical_body(st.signer, province, city)
+        ctx.county = gaz.county_of(st.signer, province, city)
+        bm = gaz.canonical_body(st.signer, province, city, ctx.county)
         ctx.replier_surface = st.signer
         if bm:
             ctx.replier, ctx.replier_kind = bm.canonical, bm.kind

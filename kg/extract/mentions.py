@@ -131,8 +131,8 @@ def policy_kind(name: str) -> str:
 
 class Recognizer:
     def __init__(self, gaz: Gazetteer, text: str, province: Place | None, city: Place | None,
-                 protected: list[tuple[int, int]]):
-        self.gaz, self.text, self.province, self.city = gaz, text, province, city
+                 protected: list[tuple[int, int]], county: Place | None = None):
+        self.gaz, self.text, self.province, self.city, self.county = gaz, text, province, city, county
         self.protected = protected      # spans no free-standing recognizer may enter (titles, noise)
 
     def inside_protected(self, a: int, b: int) -> bool:
@@ -153,7 +153,7 @@ class Recognizer:
         seg = self.text[a:b]
         found: list[Mention] = []
         g = self.gaz
-        for bm in g.local_bodies(seg, self.province, self.city):
+        for bm in g.local_bodies(seg, self.province, self.city, self.county):
             s, e = a + bm.start, a + bm.end
             nxt = self.text[e:e + 1]
             if bm.surface.endswith("委") and g.local_forms.get("委") and bm.canonical.startswith("中国共产党") and nxt in "托员会屈婉派任":
@@ -237,6 +237,11 @@ class Recognizer:
                 label, kind = "Program", suffix_kind(full, PROG_SUFFIX)
             elif suffix_kind(inner, EVENT_SUFFIX):
                 label, kind = "Event", suffix_kind(inner, EVENT_SUFFIX)
+            elif TRIG["lead"].search(self.text, max(0, m.start() - 4), m.start()) and \
+                    re.search(rf"(?:{TRIG['lead'].pattern})$", self.text[max(0, m.start() - 6):m.start()]):
+                label, kind = "Program", "project"      # 启动实施“科技创新2030—重大项目”
+            elif re.search(rf"(?:{TRIG['organize'].pattern})$", self.text[max(0, m.start() - 6):m.start()]):
+                label, kind = "Event", "event"           # 举办“…”
             else:
                 continue
             start = m.start()

@@ -81,12 +81,17 @@ class Gazetteer:
         forms = [f for f, v in self.local_forms.items()]
         self.local_re = re.compile(
             rf"(?P<prefix>{alt(prefixes)})(?P<term>第[{CN_NUM}\d]+届)?(?P<form>{alt(forms)})")
+        self._forms_alt = alt(forms)
         bare = [f for f, v in self.local_forms.items() if v[2]]
         self.bare_re = re.compile(rf"(?P<form>{alt(bare)})")
         self.national_re = re.compile(alt(self.national))
         self.self_re = re.compile(alt(self.self_forms))
         self.place_re = re.compile(alt(named_places))
         self.university_re = re.compile(alt(self.university))
+
+    @lru_cache(maxsize=64)
+    def _county_re(self, name: str) -> re.Pattern:
+        return re.compile(rf"{re.escape(name)}(?P<form>{self._forms_alt})")
 
     # -- places -------------------------------------------------------------
     def place(self, surface: str) -> Place | None:
@@ -96,8 +101,14 @@ class Gazetteer:
         return self.provinces.get(p.province, p)
 
     # -- bodies -------------------------------------------------------------
-    def local_bodies(self, text: str, province: Place | None, city: Place | None):
+    def local_bodies(self, text: str, province: Place | None, city: Place | None, county: Place | None = None):
         """Every local body in `text`, its canonical name expanded from the context."""
+        if county is not None:
+            # the letter's own county, which the data does not list: 红安县财政局
+            for m in self._county_re(county.name).finditer(text):
+                template, kind, _bare, prefix_only = self.local_forms[m.group("form")]
+                if not prefix_only:
+                    yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=county.name), kind)
         for m in self.local_re.finditer(text):
             prefix, form = m.group("prefix"), m.group("form")
             template, kind, _bare, prefix_only = self.local_forms[form]
@@ -111,7 +122,7 @@ class Gazetteer:
             elif level == "city":
                 place = city
             else:
-                place = None
+                place = county
             if prefix_only and level is None and not prefix.endswith(("省", "市", "区", "州")):
                 continue   # 吉林委 is not a party committee
             if level == "county" and prefix_only:
@@ -138,15 +149,24 @@ class Gazetteer:
         for m in self.university_re.finditer(text):
             yield BodyMatch(m.start(), m.end(), m.group(0), self.university[m.group(0)], "university", "Institution")
 
-    def canonical_body(self, surface: str, province: Place | None, city: Place | None) -> BodyMatch | None:
+    def canonical_body(self, surface: str, province: Place | None, city: Place | None,
+                       county: Place | None = None) -> BodyMatch | None:
         """The canonical form of a string that is exactly one body's name."""
         s = surface.strip()
-        for finder in (lambda: self.local_bodies(s, province, city), lambda: self.national_bodies(s),
+        for finder in (lambda: self.local_bodies(s, province, city, county), lambda: self.national_bodies(s),
                        lambda: self.bare_bodies(s, province)):
             for m in finder():
                 if m.start == 0 and m.end == len(s):
                     return m
         return None
+
+
+    def county_of(self, signer: str, province: Place | None, city: Place | None) -> Place | None:
+        """The county or district of a signer the data does not list (红安县科学技术和经济信息化局)."""
+        m = re.match(r"^([\u4e00-\u9fff]{1,4}?(?:县|区|旗))", signer)
+        if not m or m.group(1) in self.places or (city and signer.startswith(city.name)):
+            return None
+        return Place(m.group(1), m.group(1)[:-1], "county", province.name if province else "")
 
 
 @lru_cache(maxsize=1)

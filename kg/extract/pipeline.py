@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from kg import data
 from kg.extract import relations, indicators
 from kg.extract.context import Context, find_context
-from kg.extract.mentions import (EVENT_END, EVENT_SUFFIX, PROG_END, PROG_SUFFIX, INNER, Mention, Recognizer,
-                                 book_titles, clean_name, policy_kind, policy_name, longest_first)
+from kg.extract.mentions import (EVENT_END, EVENT_SUFFIX, PROG_END, PROG_SUFFIX, INNER, TRIG, Mention, Recognizer,
+                                 _clause_end, book_titles, clean_name, policy_kind, policy_name)
 from kg.extract.names import gazetteer
 from kg.extract.structure import DOC_NUMBER, Structure, parse
 from kg.records import DocGraph, Evidence, Node, RawDocument, Relationship, norm
@@ -63,9 +63,11 @@ def extract(raw: RawDocument) -> DocGraph:
     st = parse(raw.text)
     ctx = find_context(st, gaz)
     protected = list(st.noise) + _proposal_spans(st)
+    if st.body_start:
+        protected.append((0, st.body_start))   # the header is metadata: read by structure.py, not for mentions
     titles = book_titles(raw.text)
     protected += titles
-    rec = Recognizer(gaz, raw.text, ctx.province, ctx.city, protected)
+    rec = Recognizer(gaz, raw.text, ctx.province, ctx.city, protected, ctx.county)
     mentions = _recognize(rec, st, ctx, titles)
     graph = DocGraph(raw.doc_id, raw.content_hash)
     doc = Doc(raw, st, ctx, rec, mentions, {}, {}, graph)
@@ -105,6 +107,9 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     ms += bodies
     ms += rec.universities()
     ms += rec.institutions()
+    for t in TRIG["support"].finditer(text):
+        # in the slot after 支持 any institution ending counts (之江实验室), not only the strong ones
+        ms += rec.institutions(t.end(), _clause_end(text, t.end()), strict=False)
     ms += rec.group_names(bodies + rec.universities())
     ms += rec.quoted()
     ms += rec.after_trigger("organize", "Event", EVENT_END, EVENT_SUFFIX)
@@ -403,7 +408,13 @@ def _document_facts(doc: Doc) -> None:
         pnode.evidence.append(doc.evidence(pi, pi + len(st.proposal_title)))
         doc.entities[pnode.id] = pnode
         doc.add_rel("REPLIES_TO", dnode, pnode, pi, pi + len(st.proposal_title))
-        if st.recipient:
+        if st.recipient and st.recipient_role == "collective":
+            person = Node("Institution", st.recipient, kind="party" if st.recipient.endswith(("委", "党")) else "committee")
+            ri = text.find(st.recipient)
+            person.evidence.append(doc.evidence(ri, ri + len(st.recipient)))
+            doc.entities[person.id] = person
+            doc.add_rel("PROPOSED", person, pnode, ri, ri + len(st.recipient))
+        elif st.recipient:
             person = Node("Person", st.recipient, properties={"role": st.recipient_role})
             person.aliases.add(st.recipient + st.recipient_role)
             ri = text.find(st.recipient)

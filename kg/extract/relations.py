@@ -173,11 +173,22 @@ SUPPORT_PRE = re.compile(rf"(?:{alt(LEX['triggers']['support'])})(?:在[^，。�
 
 
 def _supports(doc, sent, ms, subj, partners):
+    """支持X建设, 支持在…成立X, 支持A、B等…: the subject supports each named one."""
     text = doc.raw.text
     for m in ms:
-        if m.label in ("Institution", "Program") and SUPPORT_PRE.search(text[sent.start:m.start]):
+        if m.label not in ("Institution", "Program") or not SUPPORT_PRE.search(text[sent.start:m.start]):
+            continue
+        clause_end = _clause_end_at(text, m.start, sent.end)
+        for _a, _b, node in _list_items(doc, ms, m.start, clause_end, labels=("Institution", "Program")):
+            if node is None:
+                break          # the list ends where the names end
             for who in subj:
-                doc.add_rel("SUPPORTS", who, doc.node_for(m), sent.start, sent.end)
+                doc.add_rel("SUPPORTS", who, node, sent.start, sent.end)
+
+
+def _clause_end_at(text: str, pos: int, limit: int) -> int:
+    m = CLAUSE_SEP.search(text, pos, limit)
+    return m.start() if m else limit
 
 
 COOP = re.compile(alt(LEX["triggers"]["cooperate"]))

@@ -9,6 +9,7 @@ DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*(\d{4})\
 DATE_CN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 SALUTATION = re.compile(r"^\s*(?:尊敬的)?([\u4e00-\u9fff·]{2,5}?)(委员|代表|同志|先生|女士)\s*[:：]")
+COLLECTIVE = re.compile(r"^\s*(?:尊敬的)?([\u4e00-\u9fff（）()]{3,30}?(?:委员会|委|会|党|支部|组|小组|界别|联合会|协会))\s*[:：]\s*$")
 SESSION = re.compile(rf"((?:全国|省|市|区|县|自治区)?(?:政协|人大)[\u4e00-\u9fff]{{0,6}}?第?[{CN_NUM}\d]+届[{CN_NUM}\d]*(?:次会议)?"
                      rf"(?:第?[{CN_NUM}\d]+次会议)?)")
 PROPOSAL_NO = re.compile(r"第?\s*([A-Za-z]?\d{1,9})\s*号\s*(?:委员|代表)?(提案|建议|议案)")
@@ -93,7 +94,10 @@ def parse(text: str) -> Structure:
     titles = []
     for p, l in nonempty[:12]:
         s = l.strip()
-        if s.endswith("答复") and len(s) < 80 and not s.startswith("建议答复"):
+        m = re.match(r"^(?:标题|题名|名称)\s*[:：]\s*\|?\s*(.+?)\s*\|?$", s)
+        if m:
+            s = m.group(1)          # a web page's metadata gives the title as a field
+        if s.endswith("答复") and len(s) < 80 and not s.startswith("建议答复") and s not in titles:
             titles.append(s)
     if titles:
         numbered = [t for t in titles if re.search(r"\d+号", t)]
@@ -107,15 +111,22 @@ def parse(text: str) -> Structure:
         if before.count("《") == before.count("》") and not re.search(r"》\s*[(（]?$", before):
             st.doc_number = re.sub(r"\s+", "", m.group(0))
             break
-    # Recipient (the proposer) from the salutation.
+    # Recipient (the proposer) from the salutation: a person (魏志鹏委员：) or, for a
+    # collective proposal, a body (民盟上海市委：).
+    received_at = text.find("收悉")
     for p, l in nonempty[:20]:
         m = SALUTATION.match(l)
         if m:
             st.recipient, st.recipient_role = m.group(1), m.group(2)
             st.body_start = p + len(l) + 1
             break
+        m = COLLECTIVE.match(l)
+        if m and (received_at < 0 or p < received_at) and not l.strip().startswith(("建议答复", "答复")):
+            st.recipient, st.recipient_role = m.group(1), "collective"
+            st.body_start = p + len(l) + 1
+            break
     # Proposal: the title acknowledged as received (…收悉).
-    for key in ("建议标题", "提案标题", "标题"):
+    for key in ("建议标题", "提案标题", "议案标题"):
         if st.meta.get(key):
             st.proposal_title = st.meta[key]
             break
@@ -123,7 +134,8 @@ def parse(text: str) -> Structure:
     if received > 0:
         sent_start = max(text.rfind("\n", 0, received), text.rfind("。", 0, received)) + 1
         sent = text[sent_start:received]
-        cands = [m for m in (re.search(r"《(.+)》", sent), re.search(r"“(.+)”", sent)) if m]
+        cands = [m for m in (re.search(r"《(.+)》", sent), re.search(r"“(.+)”", sent)) if m] or \
+            [m for m in (re.search(r"提出的((?:关于)?[^，。《“]{4,60}?的?(?:建议|提案|议案))", sent),) if m]
         m = min(cands, key=lambda m: m.start()) if cands else None   # the outermost quotation
         if m:
             title = m.group(1).strip()

@@ -93,11 +93,26 @@ def cmd_export(args) -> int:
 
 
 def cmd_viz(args) -> int:
-    from kg.viz import write_html
+    from kg import viz
     store = _store(args)
     g = _graph(store)
-    write_html(g, Path(args.output), title=f"kg — {store.path}")
-    print(f"wrote {args.output} ({g.number_of_nodes()} nodes, {g.number_of_edges()} relationships)")
+    try:
+        if args.focus:
+            g, what = viz.focus_view(g, args.focus, args.depth)
+        elif args.document:
+            g, what = viz.document_view(g, args.document)
+        elif args.view == "co-issuance":
+            g, what = viz.co_issuance_view(g)
+        else:
+            what = "whole store"
+    except viz.ViewError as e:
+        _err(str(e))
+        return 1
+    g, note = viz.limit(g, args.max_nodes)
+    viz.write_html(g, Path(args.output), title=f"kg — {what}", note=note)
+    print(f"wrote {args.output} ({what}: {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships)")
+    if note:
+        print(f"note: {note}")
     return 0
 
 
@@ -167,6 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
     p = with_store(sub.add_parser("viz", help="write an interactive HTML graph that opens offline"))
     p.add_argument("-o", "--output", default="graph.html")
+    p.add_argument("--focus", metavar="NAME", help="the ego network of an entity (name or alias)")
+    p.add_argument("--depth", type=int, default=1, help="steps out from --focus (default 1)")
+    p.add_argument("--document", metavar="DOC_ID", help="one document's graph")
+    p.add_argument("--view", choices=["all", "co-issuance"], default="all",
+                   help="co-issuance: bodies linked by the policies they issued together")
+    p.add_argument("--max-nodes", type=int, default=1500, help="keep the best-connected nodes beyond this (default 1500)")
     p.set_defaults(func=cmd_viz)
     p = sub.add_parser("eval", help="score extraction of a folder of documents against a folder of gold graphs")
     p.add_argument("docs", metavar="DOCS")

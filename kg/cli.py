@@ -30,7 +30,7 @@ def _err(msg: str) -> None:
 
 def cmd_extract(args) -> int:
     from kg.pipeline import extract_paths
-    graphs, failed = extract_paths(args.files)
+    graphs, failed = extract_paths(args.files, progress=False)
     out = {"nodes": [], "relationships": []}
     for g in graphs:
         d = g.as_dict()
@@ -52,6 +52,8 @@ def cmd_load(args) -> int:
     print(f"loaded {len(result.loaded)} document(s) ({len(result.replaced)} replaced), "
           f"{len(result.unchanged)} unchanged, {len(failed)} failed; "
           f"+{result.nodes_added} nodes, +{result.relationships_added} relationships → {store.path}")
+    if failed:
+        print(f"failed: {', '.join(str(p) for p in failed)}", file=sys.stderr)
     return 1 if failed else 0
 
 

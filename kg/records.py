@@ -23,14 +23,20 @@ def norm(name: str) -> str:
 class RawDocument:
     """What a loader hands to the extractor: the text and where it came from."""
     doc_id: str
-    text: str
+    text: str                 # what extraction reads (simplified characters)
     source: str = ""
-    metadata: dict = field(default_factory=dict, hash=False, compare=False)
+    original: str = ""        # the text as published, when it differs (traditional); same offsets
+    fmt: str = "text"         # text | html | docx | pdf
 
     @property
     def content_hash(self) -> str:
         import hashlib
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha256((self.original or self.text).encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def published(self) -> str:
+        """The text evidence quotes: the original characters."""
+        return self.original or self.text
 
 
 @dataclass(frozen=True)

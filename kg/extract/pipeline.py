@@ -35,7 +35,8 @@ class Doc:
 
     def evidence(self, a: int, b: int) -> Evidence:
         s = self.sentence_of(a)
-        sent = s.text if s else self.raw.text[a:b]
+        text = self.raw.published           # quote the letter as published (traditional stays traditional)
+        sent = text[s.start:s.end] if s else text[a:b]
         return Evidence(self.raw.doc_id, a, b, sent)
 
     def node_for(self, m: Mention) -> Node:

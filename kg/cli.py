@@ -118,6 +118,49 @@ def cmd_viz(args) -> int:
     return 0
 
 
+def cmd_query(args) -> int:
+    from kg import query as q
+    try:
+        if args.list:
+            for nq in q.library().values():
+                params = ", ".join(k + (f"={v}" if v else "") for k, v in nq.params.items())
+                print(f"{nq.name}({params})\n    {nq.description}")
+            return 0
+        given = dict(_kv(p) for p in args.param)
+        if args.cypher:
+            if not args.neo4j:
+                raise q.QueryError("--cypher runs on Neo4j: add --neo4j (the embedded store answers --sparql)")
+            cols, rows = q.run_cypher(_store(args), args.cypher, given)
+        elif args.sparql:
+            from kg.rdf import to_rdf
+            cols, rows = q.run_sparql(to_rdf(_graph(_store(args))), args.sparql, given)
+        elif args.name:
+            lib = q.library()
+            if args.name not in lib:
+                raise q.QueryError(f"no query named {args.name!r}; `kg query --list` shows them")
+            nq = lib[args.name]
+            params = nq.bind(given)
+            if args.neo4j:
+                cols, rows = q.run_cypher(_store(args), nq.cypher, params)
+            else:
+                from kg.rdf import to_rdf
+                cols, rows = q.run_sparql(to_rdf(_graph(_store(args))), nq.sparql, params)
+        else:
+            raise q.QueryError("name a query, or give --cypher/--sparql, or --list")
+    except q.QueryError as e:
+        _err(str(e))
+        return 2
+    print(q.format_rows(cols, rows, args.format))
+    return 0
+
+
+def _kv(s: str) -> tuple[str, str]:
+    k, eq, v = s.partition("=")
+    if not eq:
+        raise SystemExit(f"kg: --param takes NAME=VALUE, not {s!r}")
+    return k.strip(), v
+
+
 def cmd_eval(args) -> int:
     from kg.evaluate import evaluate
     for p in (args.docs, args.gold):
@@ -191,6 +234,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="co-issuance: bodies linked by the policies they issued together")
     p.add_argument("--max-nodes", type=int, default=1500, help="keep the best-connected nodes beyond this (default 1500)")
     p.set_defaults(func=cmd_viz)
+    p = with_store(sub.add_parser("query", help="run a named query, or read-only Cypher or SPARQL"))
+    p.add_argument("name", nargs="?", help="a named query from queries/ (see --list)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--cypher", metavar="QUERY", help="read-only Cypher (with --neo4j)")
+    p.add_argument("--sparql", metavar="QUERY", help="read-only SPARQL (either store)")
+    p.add_argument("--list", action="store_true", help="list the named queries")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_query)
     p = sub.add_parser("eval", help="score extraction of a folder of documents against a folder of gold graphs")
     p.add_argument("docs", metavar="DOCS")
     p.add_argument("gold", metavar="GOLD")

@@ -39,6 +39,7 @@ def to_rdf(g: nx.MultiDiGraph) -> Graph:
         out.add((s, RDF.type, KG[d["label"]]))
         out.add((s, RDFS.label, Literal(d["name"], lang="zh")))
         out.add((s, KG.name, Literal(d["name"])))
+        out.add((s, KG.key, Literal(d["key"])))
         for a in d.get("aliases", []):
             out.add((s, KG.alias, Literal(a)))
         if d.get("kind"):
@@ -57,6 +58,8 @@ def to_rdf(g: nx.MultiDiGraph) -> Graph:
         out.add((stmt, RDF.object, iri[v]))
         for pk, pv in d.get("properties", {}).items():
             out.add((stmt, KG[pk], _literal(pv)))
+        for doc in d.get("docs", []):
+            out.add((stmt, KG.supportedBy, Literal(doc)))
         for ev in d.get("evidence", []):
             out.add((stmt, KG.document, Literal(ev["doc_id"])))
             out.add((stmt, KG.sentence, Literal(ev["sentence"])))

@@ -1,0 +1,11 @@
+// name: entity_facts
+// description: Everything linked to an entity, each with one evidence sentence (the first in code-point order) and how many documents say it.
+// params: name
+MATCH (n)
+WHERE n.name = $name OR $name IN n.aliases
+MATCH (n)-[r]-(o)
+WHERE type(r) <> 'HAS_INDICATOR'
+WITH n, r, o, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction
+RETURN DISTINCT direction, type(r) AS type, o.name AS other, size(r.docs) AS documents,
+       reduce(m = head(r.evidence_sentences), s IN r.evidence_sentences | CASE WHEN s < m THEN s ELSE m END) AS evidence
+ORDER BY type, direction, other

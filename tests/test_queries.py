@@ -1,0 +1,127 @@
+"""Named queries: the same rows on Neo4j (Cypher) and on the embedded store (SPARQL)."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import FIXTURES, SEED
+from kg import query as q
+from kg.pipeline import extract_paths
+from kg.rdf import to_rdf
+from kg.store import EmbeddedStore
+
+PLAN = "吉林省赋予科研人员职务科技成果所有权或长期使用权试点实施方案"
+CASES = [
+    ("co_issuers", {"policy": PLAN}),
+    ("co_issuers", {"policy": "《赋予科研人员职务科技成果所有权或长期使用权试点实施方案》"}),
+    ("co_issuance_network", {}),
+    ("co_issuance_network", {"from_year": "2023", "to_year": "2023"}),
+    ("members", {"of": "共同体"}),
+    ("members", {"of": "湖北省技术转移联盟"}),
+    ("programs_led", {"body": "吉林省科学技术厅"}),
+    ("implementation_chain", {"policy": "科技部财政部教育部中科院关于持续开展减轻科研人员负担激发创新活力专项行动"}),
+    ("implementation_chain", {"policy": "贯彻落实〈科技部财政部教育部中科院关于持续开展减轻科研人员负担激发创新活力专项行动〉落实方案"}),
+    ("entity_facts", {"name": "科技成果转移转化共同体"}),
+    ("entity_facts", {"name": "省科技厅"}),
+    ("documents_mentioning", {"name": "中华人民共和国科学技术部"}),
+    ("replies", {}),
+    ("replies", {"proposer": "魏志鹏"}),
+    ("replies", {"session": "政协"}),
+    ("shortest_path", {"from": "魏志鹏", "to": "吉林省科学技术厅"}),
+    ("shortest_path", {"from": "省财政厅", "to": "湖北省科学技术厅"}),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_graphs():
+    graphs, failed = extract_paths([SEED, FIXTURES], progress=False)
+    assert not failed
+    return graphs
+
+
+@pytest.fixture(scope="module")
+def rdf(corpus_graphs, tmp_path_factory):
+    store = EmbeddedStore(tmp_path_factory.mktemp("emb"))
+    store.load(corpus_graphs)
+    return to_rdf(store.g)
+
+
+def test_every_named_query_has_both_twins_and_a_case():
+    lib = q.library()
+    assert {"co_issuers", "co_issuance_network", "members", "programs_led", "implementation_chain",
+            "entity_facts", "documents_mentioning", "shortest_path", "replies"} <= set(lib)
+    for nq in lib.values():
+        assert nq.cypher and nq.sparql and nq.description, nq.name
+    assert {name for name, _ in CASES} == set(lib)
+    # the SPARQL shortest path spells out the relationship types: they must be the schema's
+    import re
+    from kg.schema import load_schema
+    assert set(re.findall(r"\^?kg:([A-Z_]+)", lib["shortest_path"].sparql)) == set(load_schema().relationships)
+
+
+def test_named_queries_agree_on_neo4j_and_the_embedded_store(neo4j_store, corpus_graphs, rdf):
+    neo4j_store.load(corpus_graphs)
+    lib = q.library()
+    for name, given in CASES:
+        nq = lib[name]
+        params = nq.bind(given)
+        cols_n, rows_n = q.run_cypher(neo4j_store, nq.cypher, params)
+        cols_e, rows_e = q.run_sparql(rdf, nq.sparql, params)
+        assert cols_n == cols_e, name
+        assert rows_n == rows_e, (name, given, rows_n, rows_e)
+        assert rows_n, (name, given)     # every case finds something: the comparison is not vacuous
+
+
+def test_seed_answers(rdf):
+    lib = q.library()
+    _, rows = q.run_sparql(rdf, lib["co_issuers"].sparql, lib["co_issuers"].bind({"policy": PLAN}))
+    assert len(rows) == 9
+    _, rows = q.run_sparql(rdf, lib["members"].sparql, lib["members"].bind({"of": "科技成果转移转化共同体"}))
+    assert len(rows) == 10
+
+
+def test_queries_are_read_only(neo4j_store, rdf):
+    for text in ("MATCH (n) DETACH DELETE n", "CREATE (:Agency {key: 'x'})", "MATCH (n) SET n.x = 1 RETURN n",
+                 "MERGE (n:Agency {key: 'x'}) RETURN n"):
+        with pytest.raises(q.QueryError, match="refused"):
+            q.run_cypher(neo4j_store, text, {})
+    # a clause word inside a string is not a clause
+    assert q.run_cypher(neo4j_store, "RETURN 'CREATE' AS word", {}) == (["word"], [["CREATE"]])
+    with pytest.raises(q.QueryError, match="refused"):
+        q.run_sparql(rdf, "INSERT DATA { <urn:a> <urn:b> <urn:c> }", {})
+    # the session itself is read-only too: a write slipped past the guard still fails
+    from neo4j.exceptions import ClientError
+    with neo4j_store.session(write=False) as s, pytest.raises(ClientError):
+        s.run("CALL { CREATE (:Agency {key: 'sneaky'}) } RETURN 1").consume()
+
+
+def test_parameters_are_sent_as_parameters(rdf):
+    evil = "x' OR 1=1 //"
+    lib = q.library()
+    _, rows = q.run_sparql(rdf, lib["members"].sparql, lib["members"].bind({"of": evil}))
+    assert rows == []
+    with pytest.raises(q.QueryError, match="missing --param of"):
+        lib["members"].bind({})
+    with pytest.raises(q.QueryError, match="unknown parameter"):
+        lib["members"].bind({"of": "x", "oops": "y"})
+
+
+def test_kg_query_command(tmp_path):
+    def kg(*args):
+        return subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)], cwd=tmp_path,
+                              capture_output=True, text=True)
+    assert kg("load", SEED).returncode == 0
+    out = kg("query", "members", "--param", "of=共同体", "--format", "json")
+    assert out.returncode == 0 and len(json.loads(out.stdout)) == 10
+    csv_out = kg("query", "co_issuers", "--param", f"policy={PLAN}", "--format", "csv").stdout.splitlines()
+    assert csv_out[0] == "issuer,label" and len(csv_out) == 10
+    table = kg("query", "co_issuers", "--param", f"policy={PLAN}").stdout
+    assert "(9 rows)" in table
+    assert "members(of)" in kg("query", "--list").stdout
+    sparql = kg("query", "--sparql", "PREFIX kg: <https://kg.example.org/ontology#> "
+                "SELECT (COUNT(?a) AS ?n) WHERE { ?a a kg:Agency }", "--format", "json")
+    assert json.loads(sparql.stdout)[0]["n"] > 10
+    bad = kg("query", "--cypher", "MATCH (n) RETURN n")
+    assert bad.returncode == 2 and "--neo4j" in bad.stderr
+    assert kg("query", "nope").returncode == 2

@@ -2,7 +2,6 @@
 import json
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 from conftest import FIXTURES, ROOT, SEED, SHARED
 from kg.extract import extract
@@ -10,7 +9,6 @@ from kg.pipeline import extract_one, extract_paths, finalize
 from kg.records import RawDocument
 from kg.schema import load_schema
 from kg.store import EmbeddedStore
-from kg.store.neo4j_store import Neo4jStore
 
 CORPUS = [SHARED / "corpus"] if (SHARED / "corpus").exists() else [ROOT / "corpus"]
 CORPUS += [FIXTURES]

@@ -1,5 +1,4 @@
 """The notebooks run from a clean kernel, and are stored without outputs."""
-from pathlib import Path
 
 import nbformat
 import pytest

@@ -1,5 +1,4 @@
 """The embedded store: idempotent loads, replacement of edited documents, retraction."""
-import shutil
 
 from conftest import FIXTURES, SEED
 from kg.pipeline import extract_one

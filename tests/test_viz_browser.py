@@ -1,6 +1,5 @@
 """The HTML graph in a real headless Chromium (Debian's package, installed by ./run test)."""
 import os
-import shutil
 from pathlib import Path
 
 import pytest

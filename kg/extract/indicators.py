@@ -52,7 +52,6 @@ def extract_indicators(doc) -> None:
     text = doc.raw.text
     spans = [(x.start, x.end) for x in doc.mentions]
     place = doc.ctx.place
-    last_entity: dict[int, Node] = {}
     for sent in doc.st.sentences:
         para_ms = [x for x in doc.mentions if x.start < sent.start and x.label in ("Institution", "Program")
                    and doc.sentence_of(x.start) and doc.sentence_of(x.start).para == sent.para]

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg import data
 from kg.extract import relations, indicators
 from kg.extract.context import Context, find_context
 from kg.extract.mentions import (EVENT_END, EVENT_SUFFIX, PROG_END, PROG_SUFFIX, INNER, TRIG, Mention, Recognizer,
@@ -179,7 +178,6 @@ def _policy_mentions(rec: Recognizer, a: int, b: int) -> list[Mention]:
         if re.search(r"贯彻|落实|实施", raw):
             outer.properties.setdefault("_implements", []).append(id(inner))
         # a body right before the inner title issued it: 贯彻落实教育部〈…〉
-        head = text[a + 1: s]
         bs = [x for x in rec.bodies(a + 1, s, allow_protected=True) if x.end == s]
         for x in bs:
             x.properties["_issued"] = id(inner)

@@ -110,8 +110,6 @@ def _issued(doc, sent, ms, subj, partners):
     prev_end = sent.start
     for m in ms:
         if m.label != "Policy":
-            if m.label in SUBJECT_LABELS:
-                continue
             continue
         window = text[prev_end:m.start]
         prev_end = m.end
@@ -314,9 +312,7 @@ def _members(doc, sent, ms, subj, partners):
         alliance = [doc.node_for(before[0])] if before else []
     if not alliance:
         return
-    text = doc.raw.text
-    inc = re.compile(alt(["包括", "包含", "涵盖", "其中有"]))
-    for t in inc.finditer(sent.text):
+    for t in TRIG["include"].finditer(sent.text):
         a = sent.start + t.end()
         for _s, _e, node in _list_items(doc, ms, a, sent.end, create=True):
             if node is not None and node.id != alliance[0].id and node.label == "Institution":

@@ -58,3 +58,11 @@ def test_headline_with_two_titles_prefers_the_numbered_one():
     assert st.title_aliases == ["关于立即制订《某市条例》的提案的答复"]
     assert st.proposal_title == "关于立即制订《某市条例》的提案"
     assert st.proposal_number == "20230539"
+
+
+def test_dates_in_chinese_numerals_and_several_proposers():
+    st = parse("对第5号提案的答复\n\n张三、李四委员：\n你们提出的《关于庚的提案》收悉。现答复如下：\n一、好。\n\n"
+               "甘肃省科学技术厅\n二〇二三年十二月二十一日\n")
+    assert st.date == "2023-12-21"
+    assert st.signer == "甘肃省科学技术厅"
+    assert (st.recipient, st.co_recipients, st.recipient_role) == ("张三", ["李四"], "委员")

@@ -414,9 +414,10 @@ def _document_facts(doc: Doc) -> None:
             doc.entities[person.id] = person
             doc.add_rel("PROPOSED", person, pnode, ri, ri + len(st.recipient))
         elif st.recipient:
-            person = Node("Person", st.recipient, properties={"role": st.recipient_role})
-            person.aliases.add(st.recipient + st.recipient_role)
-            ri = text.find(st.recipient)
-            person.evidence.append(doc.evidence(ri, ri + len(st.recipient)))
-            doc.entities[person.id] = person
-            doc.add_rel("PROPOSED", person, pnode, ri, ri + len(st.recipient))
+            for who in [st.recipient, *st.co_recipients]:
+                person = Node("Person", who, properties={"role": st.recipient_role})
+                person.aliases.add(who + st.recipient_role)
+                ri = text.find(who)
+                person.evidence.append(doc.evidence(ri, ri + len(who)))
+                doc.entities[person.id] = person
+                doc.add_rel("PROPOSED", person, pnode, ri, ri + len(who))

@@ -8,7 +8,9 @@ CN_NUM = "〇零一二三四五六七八九十百"
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,5})\s*号")
 DATE_CN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-SALUTATION = re.compile(r"^\s*(?:尊敬的)?([\u4e00-\u9fff·]{2,5}?)(委员|代表|同志|先生|女士)\s*[:：]")
+SALUTATION = re.compile(r"^\s*(?:尊敬的)?([\u4e00-\u9fff·]{2,5}?(?:[、，,][\u4e00-\u9fff·]{2,5}?)*)(委员|代表|同志|先生|女士)\s*[:：]")
+DATE_HAN = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+HAN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
 COLLECTIVE = re.compile(r"^\s*(?:尊敬的)?([\u4e00-\u9fff（）()]{3,30}?(?:委员会|委|会|党|支部|组|小组|界别|联合会|协会))\s*[:：]\s*$")
 SESSION = re.compile(rf"((?:全国|省|市|区|县|自治区)?(?:政协|人大)[\u4e00-\u9fff]{{0,6}}?第?[{CN_NUM}\d]+届[{CN_NUM}\d]*(?:次会议)?"
                      rf"(?:第?[{CN_NUM}\d]+次会议)?)")
@@ -50,8 +52,9 @@ class Structure:
     doc_number: str = ""
     date: str = ""
     index_number: str = ""
-    recipient: str = ""
+    recipient: str = ""               # the proposer (a body, for a collective proposal)
     recipient_role: str = ""
+    co_recipients: list[str] = field(default_factory=list)   # further proposers: 张三、李四委员
     proposal_title: str = ""
     proposal_aliases: list[str] = field(default_factory=list)
     proposal_number: str = ""
@@ -65,6 +68,26 @@ class Structure:
     sentences: list[Sentence] = field(default_factory=list)
     noise: list[tuple[int, int]] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
+
+
+def _han_number(s: str) -> int:
+    """一 → 1, 十二 → 12, 二十三 → 23."""
+    if "十" not in s:
+        return HAN_DIGIT[s]
+    tens, _, ones = s.partition("十")
+    return (HAN_DIGIT[tens] if tens else 1) * 10 + (HAN_DIGIT[ones] if ones else 0)
+
+
+def find_date(line: str) -> str:
+    """A full date in a line, in Arabic (2022年7月6日) or Chinese numerals (二〇二二年七月六日)."""
+    m = DATE_CN.search(line)
+    if m and m.group(3):
+        return iso_date(m)
+    m = DATE_HAN.search(line)
+    if m:
+        year = "".join(str(HAN_DIGIT[c]) for c in m.group(1))
+        return f"{year}-{_han_number(m.group(2)):02d}-{_han_number(m.group(3)):02d}"
+    return ""
 
 
 def iso_date(m: re.Match) -> str:
@@ -117,7 +140,8 @@ def parse(text: str) -> Structure:
     for p, l in nonempty[:20]:
         m = SALUTATION.match(l)
         if m:
-            st.recipient, st.recipient_role = m.group(1), m.group(2)
+            names = re.split(r"[、，,]", m.group(1))
+            st.recipient, st.recipient_role, st.co_recipients = names[0], m.group(2), names[1:]
             st.body_start = p + len(l) + 1
             break
         m = COLLECTIVE.match(l)
@@ -199,9 +223,9 @@ def _signature_and_date(st: Structure, nonempty) -> None:
     tail = nonempty[-6:]
     for i in range(len(tail) - 1, -1, -1):
         p, l = tail[i]
-        m = DATE_CN.search(l)
-        if m and len(l.strip()) <= 16 and m.group(3):
-            st.date = iso_date(m)
+        date = find_date(l)
+        if date and len(l.strip()) <= 16:
+            st.date = date
             for q, prev in reversed(tail[:i]):
                 s = prev.strip()
                 if 3 <= len(s) <= 40 and not re.search(r"[，。,:：]", s):

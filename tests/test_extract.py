@@ -174,3 +174,19 @@ def test_a_municipal_commission_answers_a_collective_proposal(view_of):
     for other in ("江苏省科学技术厅", "浙江省科学技术厅", "安徽省科学技术厅"):
         assert v.rel("COOPERATES_WITH", "上海市科学技术委员会", other)
     assert v.rel("ORGANIZED", "上海市科学技术委员会", "第二届长三角科技交流大会")
+
+
+def test_a_provincial_department_with_cc_lines_and_category_lists(view_of):
+    v = view_of(FIXTURES / "guangdong-gxt-2024-1056.txt")
+    me = "广东省工业和信息化厅"
+    plan = "广东省发展汽车战略性支柱产业集群行动计划（2021—2025年）"
+    assert {s for s, t in v.rels("ISSUED") if t == plan} == {me, "广东省发展和改革委员会", "广东省财政厅"}
+    assert v.node(plan).properties["doc_number"] == "粤工信汽车〔2020〕123号"
+    assert v.node("比亚迪", "Institution") and v.node("广汽埃安", "Institution")   # 比亚迪、广汽埃安等龙头企业
+    assert v.rel("SUPPORTS", me, "广汽集团") and v.rel("SUPPORTS", me, "华南理工大学")
+    assert v.rel("LEADS", me, "“新能源汽车关键零部件”重点专项")
+    # the cc line and the contact line are metadata, not the letter's content
+    assert v.node("省政府办公厅") is None and v.node("广东省人民代表大会常务委员会") is None
+    inds = {(v.g.nodes[r.source].name, v.g.nodes[r.target].properties["value"])
+            for r in v.g.relationships.values() if r.type == "HAS_INDICATOR"}
+    assert ("广东省", 2532000) in inds and ("“新能源汽车关键零部件”重点专项", 350000000) in inds

@@ -6,7 +6,7 @@ import re
 from kg.records import Node, norm
 
 SCALE = {"千": 1e3, "万": 1e4, "亿": 1e8, "百": 1e2}
-UNITS = "元|项|家|个|人次|人|名|所|场次|场|件|台|套|亩|吨|篇|次|位|座|户|条|门"
+UNITS = "元|项|家|个|人次|人|名|所|场次|场|件|台|套|亩|吨|篇|次|位|座|户|条|门|辆|公里|千米|平方米|千瓦"
 FIGURE = re.compile(
     rf"(?P<pre>近|约|超过|超|逾|不少于|不低于|达到|达|累计|共|共计)?(?P<num>\d+(?:\.\d+)?)\s*"
     rf"(?P<scale>[千万亿百]?)(?P<more>余|多)?(?P<scale2>[万亿]?)(?P<unit>{UNITS})(?P<post>以上|左右|之多)?")
@@ -67,7 +67,9 @@ def extract_indicators(doc) -> None:
             ca = max(ca + 1, sent.start)
             cb_m = re.compile(r"[，,；;。]").search(text, m.end(), sent.end)
             cb = cb_m.start() if cb_m else sent.end
-            subject = _subject(doc, sent, text[sent.start:m.start()], para_ms, place, sent.start)
+            here_ms = [x for x in doc.mentions if sent.start <= x.start and x.end <= m.start()
+                       and x.label in ("Institution", "Program")]
+            subject = _subject(doc, sent, text[sent.start:m.start()], para_ms + here_ms, place, sent.start)
             if subject is None:
                 continue
             measure = _measure(text, m, ca, cb)

@@ -228,7 +228,7 @@ class Recognizer:
     def quoted(self) -> list[Mention]:
         """Quoted names typed by their ending: “双千工程” (Program), “…论坛” (Event)."""
         out = []
-        for m in re.finditer(r"“([^“”\n]{2,40})”(专项|工程|行动|计划)?", self.text):
+        for m in re.finditer(r"“([^“”\n]{2,40})”((?:重点|重大|科技|专项)?(?:专项|工程|行动|计划))?", self.text):
             inner, tail = m.group(1), m.group(2) or ""
             full = inner + tail
             if self.inside_protected(m.start(), m.end()):

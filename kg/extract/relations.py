@@ -36,6 +36,7 @@ def extract_relations(doc) -> None:
         for rule in (_issued, _leads, _organized, _supports, _cooperates, _members, _invested, _participates):
             rule(doc, sent, ms, subj, partners)
     _cooperation_in_names(doc)
+    _named_in_category_lists(doc, top)
 
 
 def _top_level(ms: list[Mention]) -> list[Mention]:
@@ -234,6 +235,37 @@ def _cooperation_in_names(doc) -> None:
             for b in inner[i + 1:]:
                 if doc.raw.text[a.end:b.start] in ("、", "和", "与"):
                     doc.add_rel("COOPERATES_WITH", doc.node_for(a), doc.node_for(b), m.start, m.end)
+
+
+def _named_in_category_lists(doc, top) -> None:
+    """比亚迪、广汽埃安等龙头企业: the items of a list closed by a category are named institutions."""
+    text = doc.raw.text
+    for sent in doc.st.sentences:
+        for close in re.finditer(r"(?<![高同平相对均中初上次优特头一二三])等\s*(?:[\d一二三四五六七八九十百]+\s*[家所个])?(?:龙头|重点|骨干|科技型|领军|头部|知名)?"
+                                 r"(?:企业|高校|院校|科研院所|医院|单位)", sent.text):
+            end = sent.start + close.start()
+            start = end
+            while start > sent.start and text[start - 1] not in "，,。；;：:“”《》（）()":
+                start -= 1
+            # the list is the run of 、-separated items right before 等; its head may carry a verb
+            items = text[start:end].split("、")
+            if len(items) < 2:
+                continue
+            first = items[0]
+            verb = re.search(rf"(?:{TRIG['lead'].pattern}|{TRIG['support'].pattern}|推动|培育|引进|鼓励|包括|加强与|与)", first)
+            if verb:
+                items[0] = first[verb.end():]
+            pos = start + len(first) - len(items[0])
+            for item in items:
+                a, b = pos, pos + len(item)
+                pos = b + 1
+                name = clean_name(item)
+                if not (2 <= len(name) <= 16) or is_generic(name, "") or re.search(r"[\d的了在是将对和与]|^第", name):
+                    continue
+                if any(m.start <= a < m.end for m in doc.mentions):
+                    continue          # already a named entity (a university, a body…)
+                node = _new_institution(doc, name, a, b)
+                _clear_created(node)
 
 
 def _list_items(doc, ms, a, b, labels=("Institution",), create=False, category_kind=""):

@@ -17,7 +17,7 @@ SESSION = re.compile(rf"((?:全国|省|市|区|县|自治区)?(?:政协|人大)[
 PROPOSAL_NO = re.compile(r"第?\s*([A-Za-z]?\d{1,9})\s*号\s*(?:委员|代表)?(提案|建议|议案)")
 SENTENCE_END = re.compile(r"[。！？!?]|\n")
 # Web-page scaffolding that never holds facts.
-NOISE_LINE = re.compile(r"^\s*(?:!\[.*|\|[\s|]*|Copyright.*|版权所有.*|主办单位[:：].*地址.*|.*邮编[:：]?\s*\d{6}.*|[|\s]+)$")
+NOISE_LINE = re.compile(r"^\s*(?:[（(]?\s*(?:联系人|联系电话|联系单位|抄送|抄报|附件)\s*[:：].*|!\[.*|\|[\s|]*|Copyright.*|版权所有.*|主办单位[:：].*地址.*|.*邮编[:：]?\s*\d{6}.*|[|\s]+)$")
 META_FIELD = re.compile(r"([\u4e00-\u9fff()（）]{2,12})\s*[:：]\s*\|?\s*([^|\n]*?)\s*(?=\||$)")
 
 

@@ -66,3 +66,9 @@ def test_dates_in_chinese_numerals_and_several_proposers():
     assert st.date == "2023-12-21"
     assert st.signer == "甘肃省科学技术厅"
     assert (st.recipient, st.co_recipients, st.recipient_role) == ("张三", ["李四"], "委员")
+
+
+def test_a_title_that_is_a_letter_of_reply():
+    st = parse("甘肃省科学技术厅关于省政协十二届五次会议第0321号提案答复的函\n甘科函〔2021〕12号\n\n王五委员：\n您提出的《关于辛的提案》收悉。\n")
+    assert st.title == "甘肃省科学技术厅关于省政协十二届五次会议第0321号提案答复的函"
+    assert st.proposal_number == "0321" and st.doc_number == "甘科函〔2021〕12号"

@@ -120,7 +120,8 @@ def parse(text: str) -> Structure:
         m = re.match(r"^(?:标题|题名|名称)\s*[:：]\s*\|?\s*(.+?)\s*\|?$", s)
         if m:
             s = m.group(1)          # a web page's metadata gives the title as a field
-        if s.endswith("答复") and len(s) < 80 and not s.startswith("建议答复") and s not in titles:
+        if re.search(r"(答复|答复的函|复函|答复函)$", s) and ("答复" in s or "复函" in s) and len(s) < 80 \
+                and not s.startswith("建议答复") and s not in titles:
             titles.append(s)
     if titles:
         numbered = [t for t in titles if re.search(r"\d+号", t)]

@@ -190,3 +190,17 @@ def test_a_provincial_department_with_cc_lines_and_category_lists(view_of):
     inds = {(v.g.nodes[r.source].name, v.g.nodes[r.target].properties["value"])
             for r in v.g.relationships.values() if r.type == "HAS_INDICATOR"}
     assert ("广东省", 2532000) in inds and ("“新能源汽车关键零部件”重点专项", 350000000) in inds
+
+
+def test_a_municipal_commission_with_second_level_headings(view_of):
+    v = view_of(FIXTURES / "tianjin-fgw-2023-0088.txt")
+    me = "天津市发展和改革委员会"
+    assert v.node("我委").name == me
+    measures = "天津市促进人工智能产业发展若干措施"          # 措施 is a policy too
+    assert {s for s, t in v.rels("ISSUED") if t == measures} == {me, "天津市科学技术局", "天津市工业和信息化局"}
+    assert v.rel("LEADS", me, "人工智能产业发展专项资金")
+    members = {s for s, t in v.rels("MEMBER_OF") if t == "天津市人工智能产业联盟"}
+    assert members == {"南开大学", "天津大学", "天津麒麟信息技术有限公司", "曙光信息产业股份有限公司"}
+    assert v.rel("COOPERATES_WITH", me, "华为技术有限公司")     # 为 inside a name does not cut it
+    assert v.rel("PROPOSED", "九三学社天津市委员会", "关于加快人工智能产业发展的提案")
+    assert v.rel("ORGANIZED", me, "2023世界智能大会")

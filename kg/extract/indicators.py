@@ -73,7 +73,7 @@ def extract_indicators(doc) -> None:
             if subject is None:
                 continue
             measure = _measure(text, m, ca, cb)
-            if unit == "元" and not measure.endswith("金额") and "金额" not in measure:
+            if unit == "元" and measure == unit:
                 measure = "金额"
             node = Node("Indicator", f"{subject.name}·{measure}={value}{unit}",
                         properties={"measure": measure, "value": value, "unit": unit, "qualifier": qualifier})

@@ -58,7 +58,10 @@ def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30) -> int:
     i = end
     depth = 0
     while i > floor and end - i < max_len:
-        if depth == 0 and any(text.startswith(w, i - len(w)) and i - len(w) >= floor for w in LEFT_STOPS):
+        stop = next((w for w in LEFT_STOPS if text.startswith(w, i - len(w)) and i - len(w) >= floor), None)
+        # a one-character stop (为, 和, 同…) also occurs inside names (华为, 同方): it ends the name
+        # only when what lies to its right is already a name of its own
+        if depth == 0 and stop and (len(stop) > 1 or (end - i >= 2 and not is_generic(text[i:end], ""))):
             break
         ch = text[i - 1]
         if ch in ")）":

@@ -182,6 +182,7 @@ def test_a_provincial_department_with_cc_lines_and_category_lists(view_of):
     plan = "广东省发展汽车战略性支柱产业集群行动计划（2021—2025年）"
     assert {s for s, t in v.rels("ISSUED") if t == plan} == {me, "广东省发展和改革委员会", "广东省财政厅"}
     assert v.node(plan).properties["doc_number"] == "粤工信汽车〔2020〕123号"
+    assert v.rel("IMPLEMENTS", plan, "新能源汽车产业发展规划（2021—2035年）")   # 贯彻落实《A》…制定出台了《B》
     assert v.node("比亚迪", "Institution") and v.node("广汽埃安", "Institution")   # 比亚迪、广汽埃安等龙头企业
     assert v.rel("SUPPORTS", me, "广汽集团") and v.rel("SUPPORTS", me, "华南理工大学")
     assert v.rel("LEADS", me, "“新能源汽车关键零部件”重点专项")

@@ -33,7 +33,8 @@ def extract_relations(doc) -> None:
         else:
             subj = carried.get(sent.para) or ([doc.replier] if doc.replier else [])
         sent.subjects = subj
-        for rule in (_issued, _leads, _organized, _supports, _cooperates, _members, _invested, _participates):
+        for rule in (_issued, _implements, _leads, _organized, _supports, _cooperates, _members, _invested,
+                     _participates):
             rule(doc, sent, ms, subj, partners)
     _cooperation_in_names(doc)
     _named_in_category_lists(doc, top)
@@ -133,6 +134,25 @@ def _issued(doc, sent, ms, subj, partners):
             pol.properties.setdefault("date", date)
         for who in issuers:
             doc.add_rel("ISSUED", who, pol, min(m.start, sent.start), m.end, date=date)
+
+
+IMPLEMENT_TAIL = re.compile(rf"(?:{alt(LEX['triggers']['implement'])})\s*(?:《[^》]*》[、和及]?\s*)*$")
+
+
+def _implements(doc, sent, ms, subj, partners):
+    """为贯彻落实《A》，制定了《B》: B implements A."""
+    text = doc.raw.text
+    policies = [m for m in ms if m.label == "Policy"]
+    carried = []
+    prev_end = sent.start
+    for m in policies:
+        window = text[prev_end:m.start]
+        if IMPLEMENT_TAIL.search(text[sent.start:m.start]) and not ISSUE_TAIL.search(window):
+            carried.append(m)
+        elif carried and ISSUE_TAIL.search(window) and not PLANNED.search(window[-12:]):
+            for a in carried:
+                doc.add_rel("IMPLEMENTS", doc.node_for(m), doc.node_for(a), a.start, m.end)
+        prev_end = m.end
 
 
 def _preceded_by(text: str, a: int, start: int, trig: re.Pattern, allow_list: bool = True) -> bool:

@@ -52,9 +52,9 @@ def extract_indicators(doc) -> None:
     text = doc.raw.text
     spans = [(x.start, x.end) for x in doc.mentions]
     place = doc.ctx.place
+    named = [(x, doc.sentence_of(x.start)) for x in doc.mentions if x.label in ("Institution", "Program")]
     for sent in doc.st.sentences:
-        para_ms = [x for x in doc.mentions if x.start < sent.start and x.label in ("Institution", "Program")
-                   and doc.sentence_of(x.start) and doc.sentence_of(x.start).para == sent.para]
+        para_ms = [x for x, s in named if x.start < sent.start and s is not None and s.para == sent.para]
         for m in FIGURE.finditer(text, sent.start, sent.end):
             if any(a <= m.start() < b for a, b in spans):
                 continue

@@ -39,6 +39,9 @@ POLICY_KIND = LEX["policy_kind"]
 STRONG_INST = set(LEX["words"]["strong_institution_suffix"])
 GENERIC = sorted(LEX["words"]["generic_words"], key=len, reverse=True)
 LEFT_STOPS = sorted(LEX["words"]["left_stops"], key=len, reverse=True)
+STOPS_BY_LAST = {}
+for _w in LEFT_STOPS:
+    STOPS_BY_LAST.setdefault(_w[-1], []).append(_w)   # a stop is looked up by the character it ends with
 INST_RE = re.compile(alt(INST_SUFFIX))
 PROG_END = re.compile(rf"(?:{alt(PROG_SUFFIX)}){VERSION}")
 EVENT_END = re.compile(alt(EVENT_SUFFIX))
@@ -46,11 +49,16 @@ TRIG = {k: re.compile(alt(v)) for k, v in LEX["triggers"].items()}
 RECURRING = re.compile(alt(LEX["words"]["recurring"]))  # 持续举办…培训班 is a programme, not one event
 
 
+_SUFFIX_RE: dict[int, re.Pattern] = {}
+
+
 def suffix_kind(name: str, table: dict) -> str | None:
-    for suf in sorted(table, key=len, reverse=True):
-        if re.search(rf"{re.escape(suf)}{VERSION}$", name):
-            return table[suf]
-    return None
+    """The kind a name's ending gives it (the longest ending in `table`), or None."""
+    pat = _SUFFIX_RE.get(id(table))
+    if pat is None:
+        pat = _SUFFIX_RE[id(table)] = re.compile(rf"({alt(table)}){VERSION}$")
+    m = pat.search(name)
+    return table[m.group(1)] if m else None
 
 
 def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30) -> int:
@@ -58,7 +66,8 @@ def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30) -> int:
     i = end
     depth = 0
     while i > floor and end - i < max_len:
-        stop = next((w for w in LEFT_STOPS if text.startswith(w, i - len(w)) and i - len(w) >= floor), None)
+        stop = next((w for w in STOPS_BY_LAST.get(text[i - 1], ()) if text.startswith(w, i - len(w))
+                     and i - len(w) >= floor), None)
         # a one-character stop (为, 和, 同…) also occurs inside names (华为, 同方): it ends the name
         # only when what lies to its right is already a name of its own
         if depth == 0 and stop and (len(stop) > 1 or (end - i >= 2 and not is_generic(text[i:end], ""))):

@@ -1,6 +1,7 @@
 """The extraction pipeline for one document."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -27,9 +28,10 @@ class Doc:
     replier: Node | None = None
 
     def sentence_of(self, pos: int):
-        for s in self.st.sentences:
-            if s.start <= pos < s.end:
-                return s
+        starts = self.__dict__.setdefault("_starts", [s.start for s in self.st.sentences])
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and pos < self.st.sentences[i].end:
+            return self.st.sentences[i]
         return None
 
     def evidence(self, a: int, b: int) -> Evidence:

@@ -313,9 +313,7 @@ class Recognizer:
     def unquoted_policies(self) -> list[Mention]:
         """Plans named without book-title marks: 福建省新型基础设施建设三年行动计划(2023-2025年)."""
         out = []
-        places = alt(self.gaz.places)
-        pat = re.compile(rf"(?:{places})[{CJK}0-9\-—]{{2,30}}?(?:规划|纲要|行动计划|实施方案)(?:[(（]\d{{4}}[-—]\d{{4}}年[)）])?")
-        for m in pat.finditer(self.text):
+        for m in _unquoted_policy_re(self.gaz).finditer(self.text):
             if self.inside_protected(m.start(), m.end()) or self.text[m.start() - 1: m.start()] == "《":
                 continue
             before = self.text[max(0, m.start() - 8): m.start()]
@@ -333,6 +331,17 @@ class Recognizer:
                 continue
             out.append(Mention(m.start(), m.end(), m.group(0), "Place", p.name, p.level, source="place"))
         return out
+
+
+_UNQUOTED: dict[int, re.Pattern] = {}
+
+
+def _unquoted_policy_re(gaz) -> re.Pattern:
+    pat = _UNQUOTED.get(id(gaz))
+    if pat is None:
+        pat = _UNQUOTED[id(gaz)] = re.compile(
+            rf"(?:{alt(gaz.places)})[{CJK}0-9\-—]{{2,30}}?(?:规划|纲要|行动计划|实施方案)(?:[(（]\d{{4}}[-—]\d{{4}}年[)）])?")
+    return pat
 
 
 def _clause_end(text: str, pos: int) -> int:

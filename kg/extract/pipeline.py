@@ -28,7 +28,9 @@ class Doc:
     replier: Node | None = None
 
     def sentence_of(self, pos: int):
-        starts = self.__dict__.setdefault("_starts", [s.start for s in self.st.sentences])
+        starts = self.__dict__.get("_starts")
+        if starts is None:
+            starts = self.__dict__["_starts"] = [s.start for s in self.st.sentences]
         i = bisect.bisect_right(starts, pos) - 1
         if i >= 0 and pos < self.st.sentences[i].end:
             return self.st.sentences[i]

@@ -205,3 +205,10 @@ def test_a_municipal_commission_with_second_level_headings(view_of):
     assert v.rel("COOPERATES_WITH", me, "华为技术有限公司")     # 为 inside a name does not cut it
     assert v.rel("PROPOSED", "九三学社天津市委员会", "关于加快人工智能产业发展的提案")
     assert v.rel("ORGANIZED", me, "2023世界智能大会")
+
+
+def test_short_forms_keep_the_name_the_letter_gives():
+    v = letter("对第7号提案的答复\n\n郑十委员：\n您提出的《关于壬的建议》收悉。\n"
+               "我局会同市经信局、市工信局出台《成都市甲办法》。\n\n成都市科学技术局\n2023年5月6日\n")
+    assert v.node("市经信局").name == "成都市经济和信息化局"     # not renamed to 工业和信息化局
+    assert v.node("市工信局").name == "成都市工业和信息化局"

@@ -13,7 +13,6 @@ from kg.rdf import namespaces
 from kg.schema import load_schema, schema_dir
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-TYPES = {"string": XSD.string, "float": XSD.double, "string[]": XSD.string}
 
 
 def ontology() -> Graph:

@@ -57,3 +57,10 @@ class AliasIndex:
             if specific(a) and (hit := self._ix.get((label, norm(a)))):
                 return hit
         return None
+
+
+def find_nodes(g, name: str) -> list[str]:
+    """Ids of the nodes of graph `g` called `name`: by canonical name, else by alias."""
+    n = norm(name)
+    exact = [v for v, d in g.nodes(data=True) if norm(d["name"]) == n]
+    return exact or [v for v, d in g.nodes(data=True) if any(norm(a) == n for a in d.get("aliases", []))]

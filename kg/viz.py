@@ -14,6 +14,7 @@ from pathlib import Path
 import networkx as nx
 from pyvis.network import Network
 
+from kg.resolve import find_nodes
 from kg.schema import load_schema
 
 TEMPLATE = Path(__file__).with_name("viz_template.html")
@@ -78,13 +79,6 @@ def write_html(g: nx.MultiDiGraph, out: Path, title: str = "kg", note: str = "")
 
 class ViewError(ValueError):
     pass
-
-
-def find_nodes(g: nx.MultiDiGraph, name: str) -> list[str]:
-    from kg.records import norm
-    n = norm(name)
-    exact = [v for v, d in g.nodes(data=True) if norm(d["name"]) == n]
-    return exact or [v for v, d in g.nodes(data=True) if any(norm(a) == n for a in d.get("aliases", []))]
 
 
 def focus_view(g: nx.MultiDiGraph, name: str, depth: int = 1) -> tuple[nx.MultiDiGraph, str]:

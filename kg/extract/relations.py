@@ -155,16 +155,15 @@ def _implements(doc, sent, ms, subj, partners):
         prev_end = m.end
 
 
-def _preceded_by(text: str, a: int, start: int, trig: re.Pattern, allow_list: bool = True) -> bool:
-    pre = text[a:start]
-    if allow_list:
-        pre = re.sub(r"(?:“[^”]*”[、和及]?\s*)+$", "", pre)
+# verbs that put a programme or an event in the subject's hands (启动实施…, 举办…)
+ACT_WORDS = tuple(LEX["triggers"]["lead"] + LEX["triggers"]["organize"])
+
+
+def _preceded_by(text: str, a: int, start: int, words: tuple[str, ...]) -> bool:
+    """Whether text[a:start] ends with one of `words`, past earlier quoted items of a list."""
+    pre = re.sub(r"(?:“[^”]*”[、和及]?\s*)+$", "", text[a:start])
     pre = re.sub(r"(了|好)$", "", pre)
-    return any(pre.endswith(w) for w in _words(trig))
-
-
-def _words(trig: re.Pattern) -> list[str]:
-    return trig.pattern.replace("\\", "").split("|")
+    return pre.endswith(words)
 
 
 def _leads(doc, sent, ms, subj, partners):
@@ -172,7 +171,7 @@ def _leads(doc, sent, ms, subj, partners):
         if m.label != "Program":
             continue
         a = _clause_start(doc.raw.text, sent.start, m.start)
-        if _preceded_by(doc.raw.text, a, m.start, TRIG["lead"]) or _preceded_by(doc.raw.text, a, m.start, TRIG["organize"]):
+        if _preceded_by(doc.raw.text, a, m.start, ACT_WORDS):
             for who in subj:
                 doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
 
@@ -183,7 +182,7 @@ def _organized(doc, sent, ms, subj, partners):
         if m.label != "Event":
             continue
         a = _clause_start(text, sent.start, m.start)
-        if _preceded_by(text, a, m.start, TRIG["organize"]) or _preceded_by(text, a, m.start, TRIG["lead"]):
+        if _preceded_by(text, a, m.start, ACT_WORDS):
             for who in subj:
                 doc.add_rel("ORGANIZED", who, doc.node_for(m), sent.start, sent.end)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.records import MAX_EVIDENCE, DocGraph
-from kg.resolve import AliasIndex
+from kg.resolve import AliasIndex, find_nodes
 
 FILE = "graph.json.gz"
 FORMAT = 1
@@ -172,8 +172,5 @@ class EmbeddedStore:
                 "labels": dict(sorted(labels.items())), "types": dict(sorted(types.items()))}
 
     def find(self, name: str) -> list[str]:
-        """Node ids whose canonical name or an alias is `name`."""
-        from kg.records import norm
-        n = norm(name)
-        return [nid for nid, d in self.g.nodes(data=True)
-                if norm(d["name"]) == n or any(norm(a) == n for a in d["aliases"])]
+        """Node ids called `name` (canonical name, else alias)."""
+        return find_nodes(self.g, name)

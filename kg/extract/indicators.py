@@ -1,8 +1,10 @@
 """Reported figures → Indicator nodes with normalized values, linked from their subject."""
 from __future__ import annotations
 
+import bisect
 import re
 
+from kg.extract.spans import Intervals, in_range
 from kg.records import Node, norm
 
 SCALE = {"千": 1e3, "万": 1e4, "亿": 1e8, "百": 1e2}
@@ -48,27 +50,35 @@ def _measure(text: str, m: re.Match, clause_a: int, clause_b: int) -> str:
     return re.sub(r"[\s“”]", "", after) or head or m.group("unit")
 
 
+CLAUSE_END = re.compile(r"[，,；;。]")
+YEAR = re.compile(r"\d{4}$")
+
+
 def extract_indicators(doc) -> None:
     text = doc.raw.text
-    spans = [(x.start, x.end) for x in doc.mentions]
+    taken = Intervals((x.start, x.end) for x in doc.mentions)
     place = doc.ctx.place
-    named = [(x, doc.sentence_of(x.start)) for x in doc.mentions if x.label in ("Institution", "Program")]
+    named = [x for x in doc.mentions if x.label in ("Institution", "Program")]   # sorted by start
+    named_starts = [x.start for x in named]
+    named_sent = [doc.sentence_of(x.start) for x in named]
     for sent in doc.st.sentences:
-        para_ms = [x for x, s in named if x.start < sent.start and s is not None and s.para == sent.para]
+        para_ms = None
         for m in FIGURE.finditer(text, sent.start, sent.end):
-            if any(a <= m.start() < b for a, b in spans):
+            if taken.contains(m.start()):
                 continue
-            if re.match(r"\d{4}$", m.group("num")) and text[m.end("num"): m.end("num") + 1] in "年-":
+            if YEAR.match(m.group("num")) and text[m.end("num"): m.end("num") + 1] in "年-":
                 continue
             if text[m.start() - 1: m.start()] in "第等和及、" or text[m.end(): m.end() + 1] in "年月日号":
                 continue
+            if para_ms is None:   # named earlier in the same paragraph
+                k = bisect.bisect_left(named_starts, sent.start)
+                para_ms = [x for x, s in zip(named[:k], named_sent[:k]) if s is not None and s.para == sent.para]
             value, unit, qualifier = value_of(m)
             ca = max(text.rfind(c, sent.start, m.start()) for c in "，,；;：:")
             ca = max(ca + 1, sent.start)
-            cb_m = re.compile(r"[，,；;。]").search(text, m.end(), sent.end)
+            cb_m = CLAUSE_END.search(text, m.end(), sent.end)
             cb = cb_m.start() if cb_m else sent.end
-            here_ms = [x for x in doc.mentions if sent.start <= x.start and x.end <= m.start()
-                       and x.label in ("Institution", "Program")]
+            here_ms = [x for x in in_range(named, named_starts, sent.start, m.start()) if x.end <= m.start()]
             subject = _subject(doc, sent, text[sent.start:m.start()], para_ms + here_ms, place, sent.start)
             if subject is None:
                 continue

@@ -10,6 +10,7 @@ from kg.extract.context import Context, find_context
 from kg.extract.mentions import (EVENT_END, EVENT_SUFFIX, PROG_END, PROG_SUFFIX, INNER, TRIG, Mention, Recognizer,
                                  _clause_end, book_titles, clean_name, policy_kind, policy_name)
 from kg.extract.names import gazetteer
+from kg.extract.spans import Cover, Intervals
 from kg.extract.structure import DOC_NUMBER, Structure, parse
 from kg.records import DocGraph, Evidence, Node, RawDocument, Relationship, norm
 
@@ -123,7 +124,8 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     ms += _self_mentions(rec, ctx)
     ms += _two_plates(rec, ms)
     ms += _listed_bodies(rec, ms)
-    ms = [m for m in ms if not any(a <= m.start < b for a, b in st.noise)]
+    noise = Intervals(st.noise)
+    ms = [m for m in ms if not noise.contains(m.start)]
     # the same span found twice: keep the most specific recognizer's
     seen: dict[tuple, Mention] = {}
     for m in ms:
@@ -134,20 +136,22 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
 
 def _drop_shadowed(ms: list[Mention]) -> list[Mention]:
     """A mention inside a longer one of the same label is part of that name (科技部 in 国家科技部)."""
+    by_label: dict[str, list] = {}
+    for o in ms:
+        by_label.setdefault(o.label, []).append((o.start, o.end))
+    same = {label: Cover(spans) for label, spans in by_label.items()}
+    # an Agency inside an Institution's name (吉林省 in 吉林省股权基金…) is not a mention either
+    named = Cover([(o.start, o.end) for o in ms if o.label == "Institution" and o.source in ("suffix", "group")])
     out = []
     for m in ms:
         if m.source == "inner" or "_issued" in m.properties:
             out.append(m)
+        elif same[m.label].inside(m.start, m.end):
             continue
-        if any(o is not m and o.label == m.label and o.start <= m.start and m.end <= o.end
-               and (o.end - o.start) > (m.end - m.start) for o in ms):
+        elif m.label in ("Agency", "Institution") and named.inside(m.start, m.end):
             continue
-        # an Agency inside an Institution's name (吉林省 in 吉林省股权基金…) is not a mention either
-        if m.label in ("Agency", "Institution") and any(
-                o.label == "Institution" and o.source in ("suffix", "group") and o.start <= m.start and m.end <= o.end
-                and o is not m and (o.end - o.start) > (m.end - m.start) for o in ms):
-            continue
-        out.append(m)
+        else:
+            out.append(m)
     return out
 
 

@@ -6,6 +6,7 @@ import re
 
 from kg import data
 from kg.extract.mentions import Mention, TRIG, alt, is_generic, clean_name, INST_SUFFIX, suffix_kind
+from kg.extract.spans import Cover, in_range
 from kg.extract.structure import DATE_CN, iso_date
 from kg.records import Node, norm
 
@@ -18,6 +19,7 @@ PLANNED = re.compile(r"(加快|研究|抓紧|正在|拟|将|计划|推动)(制�
 IMPL_AFTER = re.compile(r"^(?:的)?(?:贯彻落实|落实|实施)(?:方案|细则|意见|办法)")
 LIST_TAIL = re.compile(r"等\s*(?:[\d一二三四五六七八九十百]+\s*(?:家|所|个|类|项|名|位|种))?([^、；;，。]*)")
 CATEGORY = LEX["category_kind"]
+CATEGORY_LONGEST_FIRST = sorted(CATEGORY.items(), key=lambda x: -len(x[0]))
 SUBJECT_LABELS = ("Agency", "Institution")
 
 
@@ -25,8 +27,9 @@ def extract_relations(doc) -> None:
     _title_facts(doc)
     top = _top_level(doc.mentions)
     carried: dict[int, list[Node]] = {}
+    top_starts = [m.start for m in top]
     for sent in doc.st.sentences:
-        ms = [m for m in top if sent.start <= m.start < sent.end]
+        ms = in_range(top, top_starts, sent.start, sent.end)
         subj, partners = _subject(doc, sent, ms)
         if subj and all(s.label == "Institution" for s in subj):
             carried[sent.para] = subj      # a paragraph about an alliance goes on about it
@@ -41,15 +44,9 @@ def extract_relations(doc) -> None:
 
 
 def _top_level(ms: list[Mention]) -> list[Mention]:
-    out = []
-    for m in ms:
-        if m.source in ("inner",) or "_issued" in m.properties or "_plate_of" in m.properties:
-            continue
-        if any(o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
-               and o.source not in ("inner",) for o in ms):
-            continue
-        out.append(m)
-    return out
+    outer = Cover([(o.start, o.end) for o in ms if o.source != "inner"])
+    return [m for m in ms if m.source != "inner" and "_issued" not in m.properties
+            and "_plate_of" not in m.properties and not outer.inside(m.start, m.end)]
 
 
 def _title_facts(doc) -> None:
@@ -301,7 +298,7 @@ def _list_items(doc, ms, a, b, labels=("Institution",), create=False, category_k
         tail = LIST_TAIL.match(text, pos)
         if tail:
             cat = tail.group(1)
-            kind = next((k for c, k in sorted(CATEGORY.items(), key=lambda x: -len(x[0])) if c in cat), "")
+            kind = next((k for c, k in CATEGORY_LONGEST_FIRST if c in cat), "")
             for it in items:
                 if it[3] == "" and kind:
                     it[3] = kind

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from kg import data
 from kg.extract.names import Gazetteer, Place
+from kg.extract.trie import union
 
 LEX = data.load("lexicon")
 CJK = r"\u4e00-\u9fff"
@@ -29,7 +30,8 @@ class Mention:
 
 
 def alt(words) -> str:
-    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    """Any of `words`, the longest first (as a trie: see kg.extract.trie)."""
+    return union(words)
 
 
 INST_SUFFIX = LEX["institution_suffix"]
@@ -344,8 +346,11 @@ def _unquoted_policy_re(gaz) -> re.Pattern:
     return pat
 
 
+CLAUSE_END = re.compile(r"[，,。；;！？\n：:]")
+
+
 def _clause_end(text: str, pos: int) -> int:
-    m = re.compile(r"[，,。；;！？\n：:]").search(text, pos)
+    m = CLAUSE_END.search(text, pos)
     return m.start() if m else len(text)
 
 

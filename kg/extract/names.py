@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg import data
+from kg.extract.trie import union
 
 CN_NUM = "〇零一二三四五六七八九十百"
 
@@ -75,7 +76,7 @@ class Gazetteer:
         self._compile()
 
     def _compile(self):
-        alt = lambda xs: "|".join(sorted(map(re.escape, xs), key=len, reverse=True))
+        alt = union
         named_places = [p for p in self.places]
         prefixes = named_places + list(self.level_prefix)
         forms = [f for f, v in self.local_forms.items()]

@@ -1,0 +1,52 @@
+"""Span lookups that scale with n log n, not n²: a letter has hundreds of mentions and
+sentences, and the extractor asks these questions for every one of them."""
+from __future__ import annotations
+
+import bisect
+
+
+class Cover:
+    """Answers "is [a, b) strictly inside a longer span of this set?" in O(log n)."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.prefix_end = []            # prefix_end[i]: the furthest end of spans[0..i]
+        best = -1
+        for _, b in spans:
+            best = max(best, b)
+            self.prefix_end.append(best)
+        self.end_at = {}                # start → the furthest end of the spans starting there
+        for a, b in spans:
+            if b > self.end_at.get(a, -1):
+                self.end_at[a] = b
+
+    def inside(self, a: int, b: int) -> bool:
+        """A longer span contains [a, b): one starting earlier and ending no sooner, or one
+        starting at a and ending later. A span equal to [a, b) does not count."""
+        i = bisect.bisect_left(self.starts, a)
+        if i and self.prefix_end[i - 1] >= b:
+            return True
+        return self.end_at.get(a, -1) > b
+
+
+class Intervals:
+    """Is a position inside one of these spans? Spans may overlap."""
+
+    def __init__(self, spans):
+        self.cover = sorted(spans)
+        self.starts = [a for a, _ in self.cover]
+        self.prefix_end = []
+        best = -1
+        for _, b in self.cover:
+            best = max(best, b)
+            self.prefix_end.append(best)
+
+    def contains(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos)
+        return bool(i) and self.prefix_end[i - 1] > pos
+
+
+def in_range(items, starts: list[int], a: int, b: int):
+    """The items (sorted by start, with their starts) that start in [a, b)."""
+    return items[bisect.bisect_left(starts, a): bisect.bisect_left(starts, b)]

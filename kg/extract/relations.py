@@ -385,13 +385,16 @@ def _invested(doc, sent, ms, subj, partners):
                     doc.add_rel("INVESTED_IN", who, node, sent.start, sent.end)
 
 
+SEND_TO = re.compile(rf"将(.+?)(?:{alt(LEX['triggers']['participate'])})(?:为期[^，。]*?的)?$")   # 将A、B推荐参加…
+
+
 def _participates(doc, sent, ms, subj, partners):
     text = doc.raw.text
     for m in ms:
         if m.label not in ("Program", "Policy"):
             continue
         pre = text[sent.start:m.start]
-        t = re.search(rf"将(.+?)(?:{alt(LEX['triggers']['participate'])})(?:为期[^，。]*?的)?$", pre)
+        t = SEND_TO.search(pre)
         if not t:
             continue
         a = sent.start + t.start(1)

@@ -42,18 +42,23 @@ def cmd_extract(args) -> int:
 
 
 def cmd_load(args) -> int:
-    from kg.pipeline import extract_paths
+    from kg.pipeline import batched, stream_graphs
+    from kg.store.embedded import LoadResult
     store = _store(args)
     if args.neo4j:
         store.apply_schema()
-    graphs, failed = extract_paths(args.paths)
-    result = store.load(graphs)
+    failed: list = []
+    result = LoadResult()
+    # documents go to the store a batch at a time as they are extracted: memory stays flat
+    for batch in batched(stream_graphs(args.paths, failed, jobs=args.jobs), args.batch):
+        store.load(batch, result)
     store.save()
     print(f"loaded {len(result.loaded)} document(s) ({len(result.replaced)} replaced), "
           f"{len(result.unchanged)} unchanged, {len(failed)} failed; "
           f"+{result.nodes_added} nodes, +{result.relationships_added} relationships → {store.path}")
     if failed:
-        print(f"failed: {', '.join(str(p) for p in failed)}", file=sys.stderr)
+        print(f"failed: {', '.join(str(p) for p in failed[:20])}" + (" …" if len(failed) > 20 else ""),
+              file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -214,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_extract)
     p = with_store(sub.add_parser("load", help="load documents (files or folders) into the store"))
     p.add_argument("paths", nargs="+")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="extract on N processes (default: every core when there are 200 documents or more)")
+    p.add_argument("--batch", type=int, default=500, metavar="B",
+                   help="documents per store transaction (default 500)")
     p.set_defaults(func=cmd_load)
     p = with_store(sub.add_parser("remove", help="retract a document's facts from the store"))
     p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")

@@ -32,6 +32,15 @@ class LoadResult:
     relationships_added: int = 0
 
 
+def _support(d: dict, doc: str, evidence) -> None:
+    """Record that `doc` supports an element, with its evidence up to the cap."""
+    if not d["docs"] or d["docs"][-1] != doc:
+        d["docs"].append(doc)
+    room = MAX_EVIDENCE - len(d["evidence"])
+    if room > 0:
+        d["evidence"].extend(e.as_dict() for e in evidence[:room])
+
+
 class EmbeddedStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -82,50 +91,53 @@ class EmbeddedStore:
             if old:
                 self.remove(dg.doc_id)
                 result.replaced.append(dg.doc_id)
-            n0, r0 = self.g.number_of_nodes(), self.g.number_of_edges()
-            self._merge(dg)
-            result.nodes_added += self.g.number_of_nodes() - n0
-            result.relationships_added += self.g.number_of_edges() - r0
+            nodes, rels = self._merge(dg)
+            result.nodes_added += nodes
+            result.relationships_added += rels
             result.loaded.append(dg.doc_id)
         return result
 
-    def _merge(self, dg: DocGraph) -> None:
+    def _merge(self, dg: DocGraph) -> tuple[int, int]:
+        """Add one document's facts; returns the nodes and relationships it created.
+        (Counted here: a MultiDiGraph counts its edges by walking all of them.)"""
         doc = dg.doc_id
         ids: dict[str, str] = {}
+        new_nodes = new_rels = 0
         for node in dg.nodes.values():
             nid = node.id if node.id in self.g else (self.index.find(node.label, node.id, node.name, node.aliases) or node.id)
             ids[node.id] = nid
             if nid not in self.g:
+                new_nodes += 1
                 self.g.add_node(nid, label=node.label, key=node.key, name=node.name, kind=node.kind,
                                 aliases=[], alias_docs={}, properties={}, docs=[], evidence=[])
             d = self.g.nodes[nid]
+            # a document is merged whole, so "already listed" can only mean "listed last":
+            # checking the last entry keeps hub nodes (a national law in every letter) linear
             for a in sorted(node.aliases | {node.name}):
-                d["alias_docs"].setdefault(a, [])
-                if doc not in d["alias_docs"][a]:
-                    d["alias_docs"][a].append(doc)
+                docs = d["alias_docs"].setdefault(a, [])
+                if not docs or docs[-1] != doc:
+                    docs.append(doc)
             d["aliases"] = sorted(a for a in d["alias_docs"] if a != d["name"])
             if node.kind and not d["kind"]:
                 d["kind"] = node.kind
             for k, v in node.properties.items():
                 d["properties"].setdefault(k, v)
-            if doc not in d["docs"]:
-                d["docs"].append(doc)
-            d["evidence"] = (d["evidence"] + [e.as_dict() for e in node.evidence])[:MAX_EVIDENCE]
+            _support(d, doc, node.evidence)
             self.index.add(node.label, nid, d["name"], d["aliases"])
         rels = []
         for rel in dg.relationships.values():
             s, t = ids.get(rel.source, rel.source), ids.get(rel.target, rel.target)
             if not self.g.has_edge(s, t, key=rel.type):
+                new_rels += 1
                 self.g.add_edge(s, t, key=rel.type, properties={}, docs=[], evidence=[])
             d = self.g.edges[s, t, rel.type]
             for k, v in rel.properties.items():
                 d["properties"].setdefault(k, v)
-            if doc not in d["docs"]:
-                d["docs"].append(doc)
-            d["evidence"] = (d["evidence"] + [e.as_dict() for e in rel.evidence])[:MAX_EVIDENCE]
+            _support(d, doc, rel.evidence)
             rels.append([s, t, rel.type])
         self.documents[doc] = {"content_hash": dg.content_hash, "nodes": sorted(set(ids.values())),
                                "relationships": rels}
+        return new_nodes, new_rels
 
     def remove(self, doc_id: str) -> bool:
         """Retract a document: drop the facts only it supported, and its evidence elsewhere."""

@@ -49,6 +49,16 @@ EVENTS = [("{y}年{p}{f}创新创业大赛", "conference"), ("{y}{p}科技成果
           ("{p}{f}产业发展论坛", "forum"), ("{p}科技金融推进会", "meeting")]
 THEMES = ["强化政策支持", "加强平台建设", "深化开放合作", "推进改革创新", "优化服务保障", "加强人才培养",
           "完善体制机制", "推动成果转化", "加大投入力度", "营造创新氛围"]
+PROSE = ["坚持需求导向和问题导向，进一步完善工作机制，推动各项政策措施落地见效",
+         "积极营造尊重知识、尊重人才、尊重创造的良好氛围，持续激发各类创新主体活力",
+         "通过政策宣讲、上门服务等方式，帮助企业用足用好各项支持政策",
+         "加强部门协同和上下联动，形成工作合力，切实解决企业反映的突出问题",
+         "下一步，我们将认真研究您提出的意见建议，进一步加大工作力度，推动相关工作取得更大成效",
+         "同时，注重发挥市场在资源配置中的决定性作用，更好发挥政府作用",
+         "围绕产业链部署创新链，围绕创新链布局产业链，推动科技创新与产业发展深度融合",
+         "持续优化项目评审和经费管理方式，赋予科研人员更大的技术路线决定权和经费使用权",
+         "建立健全跟踪问效机制，定期对政策实施情况开展评估，及时总结推广好的经验做法",
+         "鼓励高校和科研院所面向企业需求开展技术攻关，推动更多科技成果在本地转化落地"]
 UNIT = {"province": "省", "city": "市"}
 
 
@@ -306,12 +316,19 @@ class Letter:
         g.rel("ISSUED", self.replier_id, did)
         g.rel("REPLIES_TO", did, pid)
         heads = [c + "、" for c in "一二三四五六七八九十"]
-        pieces = r.sample(self.PIECES, r.randint(4, len(self.PIECES)))
+        # a seed-sized letter (about 3,900 characters, like corpus/): sections of facts and prose
+        sections = r.randint(9, 10)
+        themes = r.sample(THEMES, sections)
         body = []
-        themes = r.sample(THEMES, len(pieces))
-        for k, name in enumerate(pieces):
+        for k in range(sections):
             body.append(f"　　{heads[k]}{themes[k]}")
-            body.append("　　" + getattr(self, name)())
+            facts = [getattr(self, name)() for name in r.sample(self.PIECES, r.randint(2, 4))]
+            prose = [p + "。" for p in r.sample(PROSE, r.randint(4, 7))]
+            mixed = r.sample(facts + prose, len(facts) + len(prose))
+            # a paragraph that turns to an alliance goes on about it (GUIDE: the sentences after it
+            # have it as subject), so an alliance closes its paragraph
+            mixed.sort(key=lambda x: "已发展成员单位" in x)
+            body.append("　　" + "".join(mixed))
         text = "\n".join([
             f"　　{title}",
             f"　　{docno}",

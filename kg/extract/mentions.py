@@ -63,7 +63,16 @@ def suffix_kind(name: str, table: dict) -> str | None:
     return table[m.group(1)] if m else None
 
 
-def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30) -> int:
+def _after_place(text: str, pos: int, places, floor: int) -> bool:
+    """Is `pos` one or two characters after a place name (乐山嘉|和, 福建省数字|经济)?"""
+    for r in (1, 2):
+        e = pos - r
+        if any(e - n >= floor and text[e - n:e] in places for n in range(2, 12)):   # 新疆维吾尔自治区: 8
+            return True
+    return False
+
+
+def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30, places=None) -> int:
     """Scan left from `end` over name characters; stop at punctuation or a stop word."""
     i = end
     depth = 0
@@ -71,8 +80,10 @@ def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30) -> int:
         stop = next((w for w in STOPS_BY_LAST.get(text[i - 1], ()) if text.startswith(w, i - len(w))
                      and i - len(w) >= floor), None)
         # a one-character stop (为, 和, 同…) also occurs inside names (华为, 同方): it ends the name
-        # only when what lies to its right is already a name of its own
-        if depth == 0 and stop and (len(stop) > 1 or (end - i >= 2 and not is_generic(text[i:end], ""))):
+        # only when what lies to its right is already a name of its own, and not when a place name
+        # and a word of one or two characters come right before it (乐山嘉和…, 福建省数字经济…)
+        if depth == 0 and stop and (len(stop) > 1 or (end - i >= 2 and not is_generic(text[i:end], "")
+                                                       and not (places and _after_place(text, i - 1, places, floor)))):
             break
         ch = text[i - 1]
         if ch in ")）":
@@ -209,7 +220,7 @@ class Recognizer:
         for m in INST_RE.finditer(self.text, a, b):
             suffix = m.group(0)
             end = m.end()
-            start = left_extent(self.text, m.start(), a)
+            start = left_extent(self.text, m.start(), a, places=self.gaz.places)
             name = clean_name(self.text[start:end])
             if len(name) - len(suffix) < 2 or is_generic(name, suffix):
                 continue
@@ -289,6 +300,12 @@ class Recognizer:
                 start = pos
                 while start < m.end() and self.text[start] in "、和及了“":
                     start += 1
+                # 组织开展…: the second verb is not part of the name
+                if (lead := TRIG["lead"].match(self.text, start, m.start())) is not None:
+                    start = lead.end()
+                # …培训 of 培训计划 ends a programme's name, not an event's
+                if label == "Event" and PROG_END.match(self.text, m.end()):
+                    break
                 seg = self.text[start:m.end()]
                 if label == "Program" and "、" in seg:
                     start += seg.rindex("、") + 1

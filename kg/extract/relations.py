@@ -328,12 +328,19 @@ def _list_items(doc, ms, a, b, labels=("Institution",), create=False, category_k
 
 
 def _new_institution(doc, name: str, a: int, b: int) -> Node:
+    surface = name
+    gaz = doc.rec.gaz
+    kind = None
+    if name in gaz.university:                 # a list item that is a known short form: 川大 is 四川大学
+        name, kind = gaz.university[name], "university"
+    elif gaz.national.get(name, ("", "", ""))[2] == "Institution":
+        name, kind = gaz.national[name][0], gaz.national[name][1]
     key = f"Institution:{norm(name)}"
     node = doc.entities.get(key)
     if node is None:
-        node = doc.entities[key] = Node("Institution", name, kind=suffix_kind(name, INST_SUFFIX) or "institution")
+        node = doc.entities[key] = Node("Institution", name, kind=kind or suffix_kind(name, INST_SUFFIX) or "institution")
         node.properties["_created"] = True
-    node.aliases.add(name)
+    node.aliases.add(surface)
     ev = doc.evidence(a, b)
     if ev not in node.evidence:
         node.evidence.append(ev)

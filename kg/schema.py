@@ -26,6 +26,7 @@ class Schema:
     labels: dict          # label -> {zh, en, colour, description, properties}
     relationships: dict   # type -> {zh, from, to, properties, colour, symmetric}
     common_node_properties: dict
+    lookup_label: str = "Entity"
 
     def colour(self, label_or_type: str) -> str:
         spec = self.labels.get(label_or_type) or self.relationships.get(label_or_type) or {}
@@ -44,4 +45,5 @@ def load_schema() -> Schema:
     with open(schema_dir() / "schema.toml", "rb") as f:
         raw = tomllib.load(f)
     return Schema(version=raw["version"], namespace=raw["namespace"], labels=raw["labels"],
-                  relationships=raw["relationships"], common_node_properties=raw["common_node_properties"])
+                  relationships=raw["relationships"], common_node_properties=raw["common_node_properties"],
+                  lookup_label=raw.get("lookup_label", "Entity"))

@@ -1,8 +1,8 @@
 // name: documents_mentioning
 // description: The documents that mention an entity, with their titles and dates.
 // params: name
-MATCH (n)
-WHERE n.name = $name OR $name IN n.aliases
+MATCH (n:Entity)
+WHERE n.forms CONTAINS '|' + $name + '|'
 UNWIND n.docs AS doc
 MATCH (d:Document {key: doc})
 RETURN DISTINCT doc, d.name AS title, d.date AS date

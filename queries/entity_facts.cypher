@@ -1,8 +1,8 @@
 // name: entity_facts
 // description: Everything linked to an entity, each with one evidence sentence (the first in code-point order) and how many documents say it.
 // params: name
-MATCH (n)
-WHERE n.name = $name OR $name IN n.aliases
+MATCH (n:Entity)
+WHERE n.forms CONTAINS '|' + $name + '|'
 MATCH (n)-[r]-(o)
 WHERE type(r) <> 'HAS_INDICATOR'
 WITH n, r, o, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction

@@ -1,8 +1,8 @@
 // name: implementation_chain
 // description: What a policy implements and what implements it, transitively.
 // params: policy
-MATCH (p)
-WHERE (p:Policy OR p:Program) AND (p.name = $policy OR $policy IN p.aliases)
+MATCH (p:Entity)
+WHERE p.forms CONTAINS '|' + $policy + '|' AND (p:Policy OR p:Program)
 CALL {
   WITH p MATCH (p)-[:IMPLEMENTS*1..20]->(x) RETURN x, 'implements' AS relation
   UNION

@@ -1,8 +1,8 @@
 // name: members
 // description: The members of an alliance or community, with their kind.
 // params: of
-MATCH (a:Institution)
-WHERE a.name = $of OR $of IN a.aliases
+MATCH (a:Entity:Institution)
+WHERE a.forms CONTAINS '|' + $of + '|'
 MATCH (m)-[:MEMBER_OF]->(a)
 RETURN DISTINCT m.name AS member, m.kind AS kind
 ORDER BY member

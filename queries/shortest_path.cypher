@@ -1,8 +1,8 @@
 // name: shortest_path
 // description: The shortest chain of relationships between two entities (either direction, up to 3 steps); of equal ones, the first by names.
 // params: from, to
-MATCH (a) WHERE a.name = $from OR $from IN a.aliases
-MATCH (b) WHERE b.name = $to OR $to IN b.aliases
+MATCH (a:Entity) WHERE a.forms CONTAINS '|' + $from + '|'
+MATCH (b:Entity) WHERE b.forms CONTAINS '|' + $to + '|'
 MATCH p = allShortestPaths((a)-[*..3]-(b))
 WITH [x IN nodes(p) | x.name] AS names
 RETURN size(names) - 1 AS hops, reduce(s = head(names), x IN tail(names) | s + ' → ' + x) AS path

@@ -66,10 +66,20 @@ def schema_statements() -> list[str]:
         stmts.append(f"CREATE CONSTRAINT kg_{low}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
         stmts.append(f"CREATE INDEX kg_{low}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)")
         stmts.append(f"CREATE TEXT INDEX kg_{low}_alias_text IF NOT EXISTS FOR (n:{label}) ON (n.alias_text)")
+    lookup = load_schema().lookup_label
+    stmts.append(f"CREATE TEXT INDEX kg_{lookup.lower()}_forms IF NOT EXISTS FOR (n:{lookup}) ON (n.forms)")
     # the search index may trail a commit by a moment: writes need not wait for Lucene
     stmts.append("CREATE FULLTEXT INDEX kg_names IF NOT EXISTS FOR (n:" + "|".join(_labels())
                  + ") ON EACH [n.name, n.alias_text] OPTIONS {indexConfig: {`fulltext.eventually_consistent`: true}}")
     return stmts
+
+
+def _forms(name: str, aliases) -> str:
+    """'|name|alias|…|': every form a node is known by, for lookups by any of them."""
+    return "|" + "|".join([name, *[a for a in aliases if a != name]]) + "|"
+
+
+FORMS_CYPHER = "reduce(s = '|' + n.name + '|', a IN n.aliases | s + a + '|')"
 
 
 def _alias_text(name: str, aliases) -> str:
@@ -277,14 +287,15 @@ def _write_batch(tx, graphs: list[DocGraph]):
             (known if stored else fresh).append(row)
         # nodes no one has stored yet are CREATEd whole (the key constraint still guards against a
         # concurrent loader: the batch then fails with a constraint error and is retried)
-        created[0] += _count(tx.run(f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.props",
+        lookup = load_schema().lookup_label
+        created[0] += _count(tx.run(f"UNWIND $rows AS row CREATE (n:{label}:{lookup}) SET n = row.props",
                                     rows=[{"props": _node_props(r)} for r in fresh]), "nodes_created")
         # a document is written once (an edited one is retracted first), so its entries are new:
         # lists are appended without membership tests
         created[0] += _count(tx.run(f"""
             UNWIND $rows AS row
             MERGE (n:{label} {{key: row.key}})
-            ON CREATE SET n.name = row.name, n.kind = row.kind, n.aliases = [], n.alias_docs = [], n.docs = [],
+            ON CREATE SET n:{lookup}, n.name = row.name, n.kind = row.kind, n.aliases = [], n.alias_docs = [], n.docs = [],
                           n.evidence_docs = [], n.evidence_starts = [], n.evidence_ends = [], n.evidence_sentences = [],
                           n.properties_json = row.props_json, n += row.flat
             SET n.kind = CASE WHEN n.kind = '' THEN row.kind ELSE n.kind END,
@@ -296,6 +307,7 @@ def _write_batch(tx, graphs: list[DocGraph]):
                 n.evidence_starts = (n.evidence_starts + row.evidence_starts)[0..$max_ev],
                 n.evidence_ends = (n.evidence_ends + row.evidence_ends)[0..$max_ev],
                 n.evidence_sentences = (n.evidence_sentences + row.evidence_sentences)[0..$max_ev]
+            SET n.forms = {FORMS_CYPHER}
             """, rows=known, max_ev=MAX_EVIDENCE), "nodes_created") if known else 0
     for (rtype, sl, tl), rows in rel_rows.items():
         fresh = [r for r in rows.values() if (sl, r["s"]) not in resolver.stored or (tl, r["t"]) not in resolver.stored]
@@ -332,7 +344,7 @@ def _node_props(row: dict) -> dict:
     """All properties of a node written for the first time."""
     return {**row["flat"], "key": row["key"], "name": row["name"], "kind": row["kind"],
             "aliases": [a for a in row["forms"] if a != row["name"]], "alias_docs": row["alias_docs"],
-            "alias_text": row["alias_text"], "docs": row["docs"], "properties_json": row["props_json"],
+            "alias_text": row["alias_text"], "forms": _forms(row["name"], row["forms"]), "docs": row["docs"], "properties_json": row["props_json"],
             **{k: row[k] for k in EVIDENCE_KEYS}}
 
 
@@ -454,6 +466,7 @@ def _retract(tx, doc_id: str) -> tuple[int, int] | None:
                 n.evidence_sentences = [i IN keep | n.evidence_sentences[i]]
             WITH n, [x IN n.alias_docs | split(x, $sep)[1]] AS forms
             SET n.aliases = reduce(acc = [], a IN forms | CASE WHEN a IN acc OR a = n.name THEN acc ELSE acc + a END)
+            SET n.forms = {FORMS_CYPHER}
             WITH n WHERE size(n.docs) = 0
             DETACH DELETE n
             """, keys=keys, doc=doc_id, sep=SEP), "nodes_deleted")

@@ -1,0 +1,299 @@
+"""The benchmark: one command, one table (each figure a rate or a ratio measured in this run).
+
+    python benchmarks/run.py [--docs 100000] [--work DIR]     (or: ./run bench)
+
+Writes a synthetic corpus of --docs letters (benchmarks/synthetic.py, cached in DIR), then
+measures: extraction on one core and on all cores; the embedded store's load rate; the
+Neo4j writer batched vs naive; the whole corpus streamed into Neo4j by `kg load --neo4j`
+(wall time and the loader's peak memory); named-query latency on that graph; and HTML for
+a 5,000-node view. Neo4j runs as its own server on a free port with its data in DIR, so no
+database of yours is touched. The table is printed and written to DIR/results.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import synthetic  # noqa: E402
+from bench_neo4j_writer import naive_load  # noqa: E402
+
+import loaders  # noqa: E402
+from kg import query as q  # noqa: E402
+from kg import viz  # noqa: E402
+from kg.pipeline import extract_one, stream_graphs  # noqa: E402
+from kg.server import LocalServer  # noqa: E402
+from kg.store import EmbeddedStore  # noqa: E402
+from kg.store.neo4j_store import Neo4jStore  # noqa: E402
+
+SEED_CHARS = len((ROOT / "corpus" / "jilin-kjt-2022-L37.txt").read_text(encoding="utf-8"))
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, measure: str, value: str, target: str = "", note: str = ""):
+        self.rows.append((measure, value, target, note))
+        print(f"  {measure}: {value}" + (f"  (target {target})" if target else "") + (f"  {note}" if note else ""),
+              file=sys.stderr, flush=True)
+
+    def markdown(self) -> str:
+        out = ["| measure | result | target | |", "|---|---|---|---|"]
+        out += [f"| {m} | {v} | {t} | {n} |" for m, v, t, n in self.rows]
+        return "\n".join(out)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor())
+    mem = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")) / 2**20
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()}"
+
+
+def corpus(work: Path, n: int) -> list[Path]:
+    marker = work / "corpus.json"
+    want = {"docs": n, "seed": 1, "generator": (HERE / "synthetic.py").stat().st_size}
+    if not (marker.exists() and json.loads(marker.read_text()) == want):
+        shutil.rmtree(work / "corpus", ignore_errors=True)
+        t = time.perf_counter()
+        synthetic.write_corpus(work, n, with_gold=False)
+        marker.write_text(json.dumps(want))
+        print(f"wrote {n} synthetic letters in {time.perf_counter() - t:.0f}s", file=sys.stderr)
+    return sorted((work / "corpus").glob("*.txt"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tree_rss(pid: int) -> int:
+    import psutil
+    try:
+        p = psutil.Process(pid)
+        procs = [p] + p.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for x in procs:
+        try:
+            total += x.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def extraction(t: Table, paths: list[Path]) -> list:
+    one = paths[:2000]
+    chars = sum(len(loaders.read(p).text) for p in one[:200]) / min(200, len(one))
+    start = time.perf_counter()
+    for p in one:
+        extract_one(p)
+    rate1 = len(one) / (time.perf_counter() - start)
+    t.add("extraction, one core", f"{rate1:.0f} letters/s", "≥ 500 letters/s",
+          f"synthetic letters of {chars:.0f} characters on average (the sample letter: {SEED_CHARS})")
+    many = paths[:10000]
+    failed: list = []
+    start = time.perf_counter()
+    graphs = []
+    for g in stream_graphs(many, failed, progress=False, jobs=os.cpu_count()):
+        if len(graphs) < 5000:
+            graphs.append(g)
+    rate_n = len(many) / (time.perf_counter() - start)
+    t.add(f"extraction, all {os.cpu_count()} cores (`kg load --jobs`)", f"{rate_n:.0f} letters/s",
+          "", f"{rate_n / rate1:.2f}× one core; {len(many)} letters, worker start-up included")
+    return graphs
+
+
+def embedded(t: Table, graphs: list, work: Path) -> EmbeddedStore:
+    path = work / "embedded"
+    shutil.rmtree(path, ignore_errors=True)
+    store = EmbeddedStore(path)
+    start = time.perf_counter()
+    store.load(graphs)
+    dt = time.perf_counter() - start
+    s0 = time.perf_counter()
+    store.save()
+    save = time.perf_counter() - s0
+    t.add("embedded store, load", f"{len(graphs) / dt:.0f} letters/s", "",
+          f"{len(graphs)} extracted letters into networkx → {store.g.number_of_nodes()} nodes; save {save:.1f}s")
+    return store
+
+
+def html(t: Table, store: EmbeddedStore, work: Path) -> None:
+    start = time.perf_counter()
+    g, _ = viz.limit(store.g, 5000)
+    out = work / "view-5000.html"
+    viz.write_html(g, out, title="benchmark")
+    dt = time.perf_counter() - start
+    t.add("HTML for a 5,000-node view", f"{dt:.1f} s", "",
+          f"{g.number_of_nodes()} nodes, {g.number_of_edges()} relationships, {out.stat().st_size / 2**20:.1f} MB")
+
+
+def writer(t: Table, graphs: list) -> None:
+    store = Neo4jStore()
+    store.clear()
+    store.apply_schema()
+    k = min(1000, (len(graphs) - 10) // 3)
+    warm, batch, naive, jit = graphs[:10], graphs[10:10 + k], graphs[10 + k:10 + k + k // 5], graphs[10 + 2 * k:10 + 3 * k]
+    store.load(warm)
+    store.load(jit)      # a fresh JVM is slow until its JIT has seen the work
+    rates = []
+    for name, run, gs in (("batched", lambda gs: store.load(gs), batch),
+                          ("naive", lambda gs: naive_load(store, gs), naive)):
+        store.clear()
+        store.apply_schema()
+        run(warm)
+        start = time.perf_counter()
+        run(gs)
+        rates.append(sum(len(g.relationships) for g in gs) / (time.perf_counter() - start))
+    store.clear()
+    store.close()
+    t.add("Neo4j writer, batched vs naive", f"{rates[0] / rates[1]:.1f}×", "",
+          f"{rates[0]:.0f} vs {rates[1]:.0f} relationships/s (UNWIND, 500 letters per transaction vs one statement per fact)")
+
+
+def stream_into_neo4j(t: Table, work: Path, n: int, jobs: int) -> None:
+    Neo4jStore().apply_schema()
+    cmd = [sys.executable, "-m", "kg.cli", "load", "--neo4j", "--jobs", str(jobs), str(work / "corpus")]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    samples = []
+
+    def watch():
+        while proc.poll() is None:
+            samples.append((time.perf_counter() - start, tree_rss(proc.pid)))
+            time.sleep(1.0)
+
+    w = threading.Thread(target=watch, daemon=True)
+    w.start()
+    out, err = proc.communicate()
+    dt = time.perf_counter() - start
+    w.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"kg load failed ({proc.returncode}):\n{out}\n{err[-3000:]}")
+    peak = max(r for _, r in samples) / 2**20 if samples else 0
+    # flat memory: the loader's footprint in the last tenth of the run against the second tenth
+    early = [r for s, r in samples if 0.1 * dt <= s < 0.2 * dt] or [0]
+    late = [r for s, r in samples if s >= 0.9 * dt] or [0]
+    t.add(f"{n:,} letters into Neo4j (`kg load --neo4j --jobs {jobs}`)", f"{dt / 60:.1f} min",
+          "< 10 min", f"{n / dt:.0f} letters/s, extraction and writing together")
+    t.add("peak memory while streaming them", f"{peak:.0f} MiB", "flat",
+          f"loader and its workers (not the Neo4j server); {max(early) / 2**20:.0f} MiB at 10–20% of the run, "
+          f"{max(late) / 2**20:.0f} MiB at 90–100%")
+    print(out.strip(), file=sys.stderr)
+
+
+def query_params(n: int, k: int = 40) -> dict[str, list[dict]]:
+    """Parameters for each named query, from the gold of letters spread over the corpus."""
+    rnd = random.Random(5)
+    out: dict[str, list[dict]] = {}
+    for i in sorted(rnd.sample(range(n), min(k, n))):
+        _, _, gold = synthetic.letter(i)
+        ents = gold["entities"]
+        by = lambda label, kind=None: [e["name"] for e in ents if e["label"] == label and (kind is None or e.get("kind") == kind)]
+        replier = next(e["name"] for e in ents if e["label"] == "Agency" and e["required"])
+        policies = by("Policy")
+        alliances = by("Institution", "alliance")
+        person = by("Person")[0]
+        out.setdefault("co_issuers", []).append({"policy": policies[0]} if policies else None)
+        out.setdefault("documents_mentioning", []).append({"name": replier})
+        out.setdefault("entity_facts", []).append({"name": replier})
+        out.setdefault("implementation_chain", []).append({"policy": policies[-1]} if policies else None)
+        out.setdefault("members", []).append({"of": alliances[0]} if alliances else None)
+        out.setdefault("programs_led", []).append({"body": replier})
+        out.setdefault("replies", []).append({"proposer": person, "session": ""})
+        members = [e["name"] for e in ents if e["label"] == "Institution" and e.get("kind") == "enterprise"]
+        out.setdefault("shortest_path", []).append({"from": replier, "to": members[0]} if members else None)
+        out.setdefault("co_issuance_network", []).append({"from_year": "0", "to_year": "9999"})
+    return {name: [p for p in ps if p] for name, ps in out.items()}
+
+
+def queries(t: Table, n: int) -> None:
+    store = Neo4jStore()
+    lib = q.library()
+    params = query_params(n)
+    lookups, whole = [], {}
+    for name, ps in sorted(params.items()):
+        nq = lib[name]
+        for p in ps[:3]:                           # plans compiled, caches warm
+            q.run_cypher(store, nq.cypher, nq.bind(p))
+        times = []
+        for p in ps:
+            start = time.perf_counter()
+            q.run_cypher(store, nq.cypher, nq.bind(p))
+            times.append((time.perf_counter() - start) * 1000)
+        if name == "co_issuance_network":
+            whole[name] = times
+        else:
+            lookups += times
+            p50, p95 = statistics.median(times), _p95(times)
+            print(f"    {name}: p50 {p50:.1f} ms, p95 {p95:.1f} ms", file=sys.stderr)
+    store.close()
+    t.add("named queries by name (8 of 9), p50 / p95", f"{statistics.median(lookups):.1f} / {_p95(lookups):.1f} ms",
+          "p95 < 50 ms", f"{len(lookups)} runs with names from letters across the corpus")
+    for name, times in whole.items():
+        t.add(f"{name} (whole graph), p50 / p95", f"{statistics.median(times):.0f} / {_p95(times):.0f} ms", "",
+              "aggregates every co-issued policy: an analysis, not a lookup")
+
+
+def _p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=100_000, help="letters in the corpus (default 100000)")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kg-bench",
+                    help="corpus, Neo4j data and results (default: a folder in the temp dir)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count())
+    a = ap.parse_args(argv)
+    a.work.mkdir(parents=True, exist_ok=True)
+    t = Table()
+    print(f"machine: {machine()}", file=sys.stderr)
+    paths = corpus(a.work, a.docs)
+    graphs = extraction(t, paths)
+    store = embedded(t, graphs, a.work)
+    html(t, store, a.work)
+    del store
+    home = a.work / "neo4j"
+    shutil.rmtree(home, ignore_errors=True)
+    os.environ.update({"KG_NEO4J_HOME": str(home), "NEO4J_URI": f"bolt://127.0.0.1:{free_port()}"})
+    os.environ.pop("NEO4J_DATABASE", None)
+    server = LocalServer.from_env()
+    print(f"starting a Neo4j server for the benchmark: {server.start(heap=os.environ.get('KG_NEO4J_HEAP', '2g'))}",
+          file=sys.stderr)
+    try:
+        writer(t, graphs)
+        del graphs
+        stream_into_neo4j(t, a.work, len(paths), a.jobs)
+        queries(t, len(paths))
+    finally:
+        server.stop()
+    report = f"Machine: {machine()}.\n\n{t.markdown()}\n"
+    (a.work / "results.md").write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

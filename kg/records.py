@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 from dataclasses import dataclass, field
 
 # Evidence kept per node or relationship in a store: the first ones found. A body named in
@@ -39,8 +40,9 @@ class RawDocument:
         return self.original or self.text
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
+    """Where a fact is said: a character span of a document and its sentence. A tuple: a
+    letter has thousands, and they cross process boundaries in bulk (kg load --jobs)."""
     doc_id: str
     start: int
     end: int

@@ -39,8 +39,14 @@ class Doc:
 
     def evidence(self, a: int, b: int) -> Evidence:
         s = self.sentence_of(a)
-        text = self.raw.published           # quote the letter as published (traditional stays traditional)
-        sent = text[s.start:s.end] if s else text[a:b]
+        if s is None:
+            return Evidence(self.raw.doc_id, a, b, self.raw.published[a:b])
+        # one string per sentence, however many facts quote it (smaller to pickle, store and send)
+        quoted = self.__dict__.setdefault("_quoted", {})
+        sent = quoted.get(s.start)
+        if sent is None:
+            # quote the letter as published (traditional stays traditional)
+            sent = quoted[s.start] = self.raw.published[s.start:s.end]
         return Evidence(self.raw.doc_id, a, b, sent)
 
     def node_for(self, m: Mention) -> Node:

@@ -202,7 +202,8 @@ class Letter:
     def program(self) -> str:
         r, g = self.r, self.gold
         form, kind = r.choice(PROGRAM_FORMS)
-        name = form.format(f=r.choice(FIELDS))
+        # a province's or city's own programme carries its name, as most do (吉林省…“双千工程”)
+        name = self.place_short + form.format(f=r.choice(FIELDS))
         pid = g.entity("Program", name.strip("“”"), [name], kind)
         g.rel("LEADS", self.replier_id, pid)
         verb = r.choice(["启动实施", "组织实施", "设立"]) if kind == "special_fund" else r.choice(["启动实施", "组织开展"])
@@ -272,8 +273,8 @@ class Letter:
     def pilot(self) -> str:
         r, g = self.r, self.gold
         f = r.choice(FIELDS)
-        name = f"{f}科技成果赋权改革试点"
-        short = f"{f}赋权试点"
+        name = f"{self.place_short}{f}科技成果赋权改革试点"
+        short = f"{self.place_short}{f}赋权试点"
         shown = r.choice([name, short])
         pid = g.entity("Program", name, [shown], kind="pilot")
         g.rel("LEADS", self.replier_id, pid)

@@ -117,6 +117,14 @@ def test_traditional_characters(tmp_path, reference):
     assert facts(big5)[:2] == reference[:2]
 
 
+def test_simplified_letters_are_not_converted(tmp_path):
+    # OpenCC's t2s also rewrites phrases that are good simplified Chinese: 沈思 (a name) → 沉思
+    p = tmp_path / "shen.txt"
+    p.write_text(TEXT.replace("委员：", "沈思委员：", 1), encoding="utf-8")
+    raw = loaders.read(p)
+    assert "沈思委员" in raw.text and raw.original == ""
+
+
 def kg(*args, cwd):
     return subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)], cwd=cwd, capture_output=True, text=True)
 

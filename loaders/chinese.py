@@ -1,7 +1,11 @@
 """Traditional → simplified characters (OpenCC), keeping every character's offset."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+CJK = re.compile("[\u4e00-\u9fff]")
+TRADITIONAL_SHARE = 0.05   # of distinct characters: a third in traditional letters, a stray few in simplified ones
 
 
 @lru_cache(maxsize=1)
@@ -10,17 +14,27 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-TRADITIONAL_SHARE = 0.02   # traditional letters change a fifth of their characters; simplified ones a stray few
+@lru_cache(maxsize=1)
+def _traditional() -> frozenset:
+    """Every character OpenCC changes on its own (們, 學, 廳…), derived from OpenCC's tables
+    once, so that a simplified letter is recognised without converting it."""
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    out = _converter().convert("\n".join(chars)).split("\n")
+    return frozenset(a for a, b in zip(chars, out) if a != b)
+
+
+def is_traditional(text: str) -> bool:
+    """Do traditional characters make up more than a stray few of the text's distinct characters?"""
+    distinct = set(text)
+    cjk = len(CJK.findall("".join(distinct))) or 1
+    return len(distinct & _traditional()) / cjk >= TRADITIONAL_SHARE
 
 
 def to_simplified(text: str) -> str:
     """`text` in simplified characters, when it is written in traditional ones. A simplified
-    text is left alone: OpenCC also rewrites phrases that are valid simplified Chinese
+    text is left alone: OpenCC also rewrites phrases that are good simplified Chinese
     (沈思, a person's name, would become 沉思)."""
-    out = _convert(text)       # same length as text
-    changed = sum(a != b for a, b in zip(text, out))
-    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text) or 1
-    return out if changed / cjk >= TRADITIONAL_SHARE else text
+    return _convert(text) if is_traditional(text) else text
 
 
 def _convert(text: str) -> str:

@@ -27,6 +27,7 @@ class Schema:
     relationships: dict   # type -> {zh, from, to, properties, colour, symmetric}
     common_node_properties: dict
     lookup_label: str = "Entity"
+    support_type: str = "SUPPORTED_BY"
 
     def colour(self, label_or_type: str) -> str:
         spec = self.labels.get(label_or_type) or self.relationships.get(label_or_type) or {}
@@ -46,4 +47,5 @@ def load_schema() -> Schema:
         raw = tomllib.load(f)
     return Schema(version=raw["version"], namespace=raw["namespace"], labels=raw["labels"],
                   relationships=raw["relationships"], common_node_properties=raw["common_node_properties"],
-                  lookup_label=raw.get("lookup_label", "Entity"))
+                  lookup_label=raw.get("lookup_label", "Entity"),
+                  support_type=raw.get("support_type", "SUPPORTED_BY"))

@@ -3,7 +3,6 @@
 // params: name
 MATCH (n:Entity)
 WHERE n.forms CONTAINS '|' + $name + '|'
-UNWIND n.docs AS doc
-MATCH (d:Document {key: doc})
-RETURN DISTINCT doc, d.name AS title, d.date AS date
+MATCH (n)-[:SUPPORTED_BY]->(d:Document)
+RETURN DISTINCT d.key AS doc, d.name AS title, d.date AS date
 ORDER BY doc

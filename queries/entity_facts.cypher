@@ -4,7 +4,7 @@
 MATCH (n:Entity)
 WHERE n.forms CONTAINS '|' + $name + '|'
 MATCH (n)-[r]-(o)
-WHERE type(r) <> 'HAS_INDICATOR'
+WHERE NOT type(r) IN ['HAS_INDICATOR', 'SUPPORTED_BY']
 WITH n, r, o, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction
 RETURN DISTINCT direction, type(r) AS type, o.name AS other, size(r.docs) AS documents,
        reduce(m = head(r.evidence_sentences), s IN r.evidence_sentences | CASE WHEN s < m THEN s ELSE m END) AS evidence

@@ -90,3 +90,18 @@ def test_bad_paths_fail_clearly_and_the_rest_loads(tmp_path):
     assert "missing.txt: no such file" in p.stderr and "empty.txt: empty file" in p.stderr
     assert "Traceback" not in p.stderr
     assert json.loads(kg("stats", "--format", "json", cwd=tmp_path).stdout)["documents"] == 1
+
+
+def test_load_on_several_processes_equals_one(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synthetic
+    corpus = synthetic.write_corpus(tmp_path, 40, with_gold=False)
+    (corpus / "broken.txt").write_bytes(b"\x00\x01binary")
+    stats = []
+    for jobs in ("1", "2"):
+        store = tmp_path / f"store{jobs}"
+        p = kg("load", "--store", store, "--jobs", jobs, "--batch", "7", corpus, cwd=tmp_path, check=False)
+        assert p.returncode == 1 and "loaded 40 document(s)" in p.stdout and "1 failed" in p.stdout
+        assert "broken.txt" in p.stderr
+        stats.append(kg("stats", "--store", store, "--format", "json", cwd=tmp_path).stdout)
+    assert stats[0] == stats[1] and json.loads(stats[0])["documents"] == 40

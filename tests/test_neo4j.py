@@ -82,13 +82,26 @@ def test_edited_document_loses_stale_facts_and_keeps_shared_ones(neo4j_store):
     names = _names(neo4j_store)
     assert "浙江大学" not in names and "浙江省甲方案" in names and "浙江科技论坛" in names
     with neo4j_store.session(write=False) as s:
-        plan = s.run("MATCH (p:Policy {name: '浙江省甲方案'}) RETURN p.docs AS docs, p.evidence_docs AS ev").single()
+        plan = s.run("MATCH (p:Policy {name: '浙江省甲方案'}) "
+                     "RETURN [(p)-[:SUPPORTED_BY]->(d) | d.key] AS docs, p.evidence_docs AS ev").single()
         issued = s.run("MATCH (:Agency {name: '浙江省财政厅'})-[r:ISSUED]->(:Policy {name: '浙江省甲方案'}) "
                        "RETURN r.docs AS docs").single()
     assert plan["docs"] == ["b"] and set(plan["ev"]) == {"b"}
     assert issued["docs"] == ["b"]
     assert neo4j_store.remove("a") and not neo4j_store.remove("a")
     assert "浙江科技论坛" not in _names(neo4j_store)
+    _forms_follow_names(neo4j_store)
+
+
+def _forms_follow_names(store):
+    """Every node is an :Entity whose `forms` (what named queries look names up by) lists
+    exactly its name and aliases, after loads, edits and removals alike."""
+    with store.session(write=False) as s:
+        rows = s.run("MATCH (n) RETURN n:Entity AS entity, n.name AS name, n.aliases AS aliases, n.forms AS forms").data()
+    assert rows
+    for r in rows:
+        assert r["entity"], r
+        assert r["forms"] == "|" + "|".join([r["name"], *r["aliases"]]) + "|", r
 
 
 def test_two_loaders_at_once_leave_no_duplicates(neo4j_store, tmp_path):
@@ -105,9 +118,20 @@ def test_two_loaders_at_once_leave_no_duplicates(neo4j_store, tmp_path):
     assert all(p.returncode == 0 for p in procs), outs
     with neo4j_store.session(write=False) as s:
         dups = s.run("MATCH (n) WITH labels(n) AS l, n.key AS k, count(*) AS c WHERE c > 1 RETURN l, k, c").data()
-        agency = s.run("MATCH (n:Agency {key: '吉林省科学技术厅'}) RETURN size(n.docs) AS d").single()["d"]
+        agency = s.run("MATCH (n:Agency {key: '吉林省科学技术厅'}) RETURN COUNT { (n)-[:SUPPORTED_BY]->() } AS d").single()["d"]
     assert dups == []
     assert agency == 2
+
+
+def test_named_lookup_uses_the_forms_index(neo4j_store):
+    neo4j_store.load([extract_one(SEED)])
+    _forms_follow_names(neo4j_store)
+    with neo4j_store.session(write=False) as s:
+        r = s.run("PROFILE MATCH (n:Entity) WHERE n.forms CONTAINS '|' + $x + '|' RETURN n.name AS name", x="省科技厅")
+        names = [x["name"] for x in r]
+        plan = str(r.consume().profile)
+    assert names == ["吉林省科学技术厅"]
+    assert "NodeIndexContainsScan" in plan       # an index seek, not a scan of every node
 
 
 def test_stats_equal_the_embedded_store(neo4j_store, tmp_path):

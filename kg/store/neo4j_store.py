@@ -5,10 +5,14 @@ NEO4J_DATABASE; works against any Neo4j 5 (no APOC). Writes are parameterised UN
 batches grouped by label and relationship type, MERGEd on stable keys (label + key);
 one document's facts commit in one managed transaction (retried on transient errors).
 
-Every node and relationship keeps `docs` (supporting document ids) and its evidence as
-parallel lists `evidence_docs`, `evidence_starts`, `evidence_ends`, `evidence_sentences`
-(Neo4j properties cannot hold maps). A Document node records the facts its document
-contributed (`fact_nodes`, `fact_rels`) so that retraction touches only those."""
+A node is linked to the Document of every letter that names it, (n)-[:SUPPORTED_BY {forms}]->(d),
+with the forms that letter used; a relationship keeps `docs` (supporting document ids). Both
+keep their evidence as parallel lists `evidence_docs`, `evidence_starts`, `evidence_ends`,
+`evidence_sentences` (Neo4j properties cannot hold maps), capped at MAX_EVIDENCE. Support is
+a relationship, not a list on the node, because a list is rewritten whole on every append:
+a body named in 30,000 letters would cost every batch 30,000 entries (quadratic in the
+corpus). A Document node records the relationships its document contributed (`fact_rels`)
+so that retraction touches only those."""
 from __future__ import annotations
 
 import json
@@ -39,6 +43,10 @@ class Neo4jConfig:
                    os.environ.get("NEO4J_USERNAME", "neo4j"),
                    os.environ.get("NEO4J_PASSWORD", ""),
                    os.environ.get("NEO4J_DATABASE") or None)
+
+
+def _support() -> str:
+    return load_schema().support_type
 
 
 def _labels() -> list[str]:
@@ -163,7 +171,8 @@ class Neo4jStore:
                 c = s.run(f"MATCH (n:{label}) RETURN count(n) AS c").single()["c"]
                 if c:
                     labels[label] = c
-            types = {r["t"]: r["c"] for r in s.run("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c")}
+            types = {r["t"]: r["c"] for r in s.run("MATCH ()-[r]->() WHERE type(r) <> $support "
+                                                   "RETURN type(r) AS t, count(*) AS c", support=_support())}
             docs = s.run("MATCH (d:Document) WHERE d.content_hash IS NOT NULL RETURN count(d) AS c").single()["c"]
         return {"documents": docs, "nodes": sum(labels.values()), "relationships": sum(types.values()),
                 "labels": dict(sorted(labels.items())), "types": dict(sorted(types.items()))}
@@ -172,14 +181,15 @@ class Neo4jStore:
         """The whole graph, in the embedded store's shape (for export and viz)."""
         g = nx.MultiDiGraph()
         with self.session(write=False) as s:
-            for rec in s.run("MATCH (n) RETURN labels(n) AS labels, properties(n) AS p"):
+            for rec in s.run(f"MATCH (n) RETURN labels(n) AS labels, properties(n) AS p, "
+                             f"COLLECT {{ MATCH (n)-[:{_support()}]->(d) RETURN d.key }} AS docs"):
                 label = next((l for l in rec["labels"] if l in load_schema().labels), None)
                 if label is None:
                     continue
                 p = rec["p"]
-                g.add_node(f"{label}:{p['key']}", **_node_data(label, p))
-            for rec in s.run("MATCH (a)-[r]->(b) RETURN labels(a) AS la, a.key AS ka, type(r) AS t, "
-                             "properties(r) AS p, labels(b) AS lb, b.key AS kb"):
+                g.add_node(f"{label}:{p['key']}", **_node_data(label, p), docs=sorted(rec["docs"]))
+            for rec in s.run("MATCH (a)-[r]->(b) WHERE type(r) <> $support RETURN labels(a) AS la, a.key AS ka, "
+                             "type(r) AS t, properties(r) AS p, labels(b) AS lb, b.key AS kb", support=_support()):
                 la = next(l for l in rec["la"] if l in load_schema().labels)
                 lb = next(l for l in rec["lb"] if l in load_schema().labels)
                 p = rec["p"]
@@ -211,7 +221,7 @@ def _evidence(p: dict) -> list[dict]:
 def _node_data(label: str, p: dict) -> dict:
     return {"label": label, "key": p["key"], "name": p.get("name", ""), "kind": p.get("kind", ""),
             "aliases": list(p.get("aliases", [])), "properties": json.loads(p.get("properties_json") or "{}"),
-            "docs": list(p.get("docs", [])), "evidence": _evidence(p)}
+            "evidence": _evidence(p)}
 
 
 def _ev_lists(evidence) -> dict:
@@ -244,6 +254,7 @@ def _write_batch(tx, graphs: list[DocGraph]):
     # one row per node and per relationship for the whole batch: a body named in many letters
     # has its lists rewritten once per batch, not once per letter
     node_rows: dict[str, dict] = defaultdict(dict)
+    support_rows: dict[str, dict] = defaultdict(dict)      # label → (key, doc) → the forms that doc used
     rel_rows: dict[tuple, dict] = defaultdict(dict)
     registry = []
     for dg in todo:
@@ -255,13 +266,14 @@ def _write_batch(tx, graphs: list[DocGraph]):
             row = node_rows[_check_label(n.label)].get(key)
             if row is None:
                 row = node_rows[n.label][key] = {
-                    "key": key, "name": n.name, "kind": n.kind or "", "docs": [], "alias_docs": [], "forms": [],
+                    "key": key, "name": n.name, "kind": n.kind or "", "forms": [],
                     "props_json": _json(n.properties),
                     "flat": _flat(n.properties), **_ev_lists([])}
-            _add_support(row, doc, n.evidence)
+            _add_evidence(row, n.evidence)
             forms = sorted(n.aliases | {n.name})
-            row["alias_docs"] += [doc + SEP + a for a in forms]
             row["forms"] += [a for a in forms if a not in row["forms"]]
+            sup = support_rows[n.label].setdefault((key, doc), {"key": key, "doc": doc, "forms": []})
+            sup["forms"] += [a for a in forms if a not in sup["forms"]]
             if not row["kind"]:
                 row["kind"] = n.kind or ""
         fact_rels = []
@@ -276,8 +288,7 @@ def _write_batch(tx, graphs: list[DocGraph]):
                     "props_json": _json(rel.properties), **_ev_lists([])}
             _add_support(row, doc, rel.evidence)
             fact_rels.append(SEP.join([rel.type, sl, sk, tl, tk]))
-        registry.append({"id": doc, "h": dg.content_hash, "n": sorted({SEP.join(v) for v in key_of.values()}),
-                         "r": fact_rels})
+        registry.append({"id": doc, "h": dg.content_hash, "r": fact_rels})
     for label, rows in node_rows.items():
         fresh, known = [], []
         for key, row in rows.items():
@@ -295,14 +306,12 @@ def _write_batch(tx, graphs: list[DocGraph]):
         created[0] += _count(tx.run(f"""
             UNWIND $rows AS row
             MERGE (n:{label} {{key: row.key}})
-            ON CREATE SET n:{lookup}, n.name = row.name, n.kind = row.kind, n.aliases = [], n.alias_docs = [], n.docs = [],
+            ON CREATE SET n:{lookup}, n.name = row.name, n.kind = row.kind, n.aliases = [],
                           n.evidence_docs = [], n.evidence_starts = [], n.evidence_ends = [], n.evidence_sentences = [],
                           n.properties_json = row.props_json, n += row.flat
             SET n.kind = CASE WHEN n.kind = '' THEN row.kind ELSE n.kind END,
-                n.alias_docs = n.alias_docs + row.alias_docs,
                 n.aliases = n.aliases + [a IN row.forms WHERE a <> n.name AND NOT a IN n.aliases],
                 n.alias_text = row.alias_text,
-                n.docs = n.docs + row.docs,
                 n.evidence_docs = (n.evidence_docs + row.evidence_docs)[0..$max_ev],
                 n.evidence_starts = (n.evidence_starts + row.evidence_starts)[0..$max_ev],
                 n.evidence_ends = (n.evidence_ends + row.evidence_ends)[0..$max_ev],
@@ -332,8 +341,12 @@ def _write_batch(tx, graphs: list[DocGraph]):
                 r.evidence_ends = (r.evidence_ends + row.evidence_ends)[0..$max_ev],
                 r.evidence_sentences = (r.evidence_sentences + row.evidence_sentences)[0..$max_ev]
             """, rows=known, max_ev=MAX_EVIDENCE), "relationships_created") if known else 0
+    # each letter's support of each node it names (the letter's own Document node included)
+    for label, rows in support_rows.items():
+        tx.run(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) MATCH (d:Document {{key: row.doc}}) "
+               f"CREATE (n)-[:{_support()} {{forms: row.forms}}]->(d)", rows=list(rows.values()))
     tx.run("UNWIND $rows AS row MATCH (d:Document {key: row.id}) "
-           "SET d.content_hash = row.h, d.fact_nodes = row.n, d.fact_rels = row.r", rows=registry)
+           "SET d.content_hash = row.h, d.fact_rels = row.r", rows=registry)
     return outcomes, created[0], created[1]
 
 
@@ -343,8 +356,8 @@ EVIDENCE_KEYS = ("evidence_docs", "evidence_starts", "evidence_ends", "evidence_
 def _node_props(row: dict) -> dict:
     """All properties of a node written for the first time."""
     return {**row["flat"], "key": row["key"], "name": row["name"], "kind": row["kind"],
-            "aliases": [a for a in row["forms"] if a != row["name"]], "alias_docs": row["alias_docs"],
-            "alias_text": row["alias_text"], "forms": _forms(row["name"], row["forms"]), "docs": row["docs"], "properties_json": row["props_json"],
+            "aliases": [a for a in row["forms"] if a != row["name"]],
+            "alias_text": row["alias_text"], "forms": _forms(row["name"], row["forms"]), "properties_json": row["props_json"],
             **{k: row[k] for k in EVIDENCE_KEYS}}
 
 
@@ -364,6 +377,10 @@ def _flat(props: dict) -> dict:
 
 def _add_support(row: dict, doc: str, evidence) -> None:
     row["docs"].append(doc)
+    _add_evidence(row, evidence)
+
+
+def _add_evidence(row: dict, evidence) -> None:
     for e in evidence[:max(MAX_EVIDENCE - len(row["evidence_docs"]), 0)]:
         row["evidence_docs"].append(e.doc_id)
         row["evidence_starts"].append(e.start)
@@ -433,7 +450,7 @@ def _refresh_alias_text(tx, label: str, keys: list[str]) -> None:
 def _retract(tx, doc_id: str) -> tuple[int, int] | None:
     """Drop what only this document supported; returns (nodes, relationships) deleted, or None."""
     rec = tx.run("MATCH (d:Document {key: $id}) WHERE d.content_hash IS NOT NULL "
-                 "RETURN d.fact_nodes AS n, d.fact_rels AS r", id=doc_id).single()
+                 "RETURN d.fact_rels AS r", id=doc_id).single()
     if rec is None:
         return None
     gone = [0, 0]
@@ -454,30 +471,36 @@ def _retract(tx, doc_id: str) -> tuple[int, int] | None:
             WITH r WHERE size(r.docs) = 0
             DELETE r
             """, rows=rows, doc=doc_id), "relationships_deleted")
+    # the nodes it named lose its support; those no other letter names go
     nodes: dict[str, list] = defaultdict(list)
-    for line in rec["n"] or []:
-        label, key = line.split(SEP)
-        nodes[_check_label(label)].append(key)
+    for r in tx.run(f"MATCH (n)-[s:{_support()}]->(:Document {{key: $id}}) "
+                    "WITH n, s, [l IN labels(n) WHERE l <> $lookup][0] AS label DELETE s "
+                    "RETURN DISTINCT label, n.key AS key", id=doc_id, lookup=load_schema().lookup_label):
+        nodes[_check_label(r["label"])].append(r["key"])
     for label, keys in nodes.items():
         gone[0] += _count(tx.run(f"""
             UNWIND $keys AS k
             MATCH (n:{label} {{key: k}})
             WITH n, [i IN range(0, size(n.evidence_docs) - 1) WHERE n.evidence_docs[i] <> $doc] AS keep
-            SET n.docs = [d IN n.docs WHERE d <> $doc],
-                n.alias_docs = [x IN n.alias_docs WHERE split(x, $sep)[0] <> $doc],
-                n.evidence_docs = [i IN keep | n.evidence_docs[i]],
+            SET n.evidence_docs = [i IN keep | n.evidence_docs[i]],
                 n.evidence_starts = [i IN keep | n.evidence_starts[i]],
                 n.evidence_ends = [i IN keep | n.evidence_ends[i]],
                 n.evidence_sentences = [i IN keep | n.evidence_sentences[i]]
-            WITH n, [x IN n.alias_docs | split(x, $sep)[1]] AS forms
-            SET n.aliases = reduce(acc = [], a IN forms | CASE WHEN a IN acc OR a = n.name THEN acc ELSE acc + a END)
+            WITH n
+            OPTIONAL MATCH (n)-[s:{_support()}]->()
+            WITH n, count(s) AS support, reduce(acc = [], fs IN collect(s.forms) | acc + fs) AS forms
+            CALL {{
+              WITH n, forms
+              UNWIND (CASE WHEN size(forms) = 0 THEN [null] ELSE forms END) AS f
+              WITH n.name AS name, f ORDER BY f
+              WITH name, collect(DISTINCT f) AS sorted_forms
+              RETURN [a IN sorted_forms WHERE a <> name] AS aliases
+            }}
+            SET n.aliases = aliases
             SET n.forms = {FORMS_CYPHER}
-            WITH n WHERE size(n.docs) = 0
+            WITH n, support WHERE support = 0
             DETACH DELETE n
-            """, keys=keys, doc=doc_id, sep=SEP), "nodes_deleted")
+            """, keys=keys, doc=doc_id), "nodes_deleted")
         _refresh_alias_text(tx, label, keys)
-    # the Document node itself goes with its last supporting document
-    tx.run("MATCH (d:Document {key: $id}) REMOVE d.content_hash, d.fact_nodes, d.fact_rels", id=doc_id)
-    gone[0] += _count(tx.run("MATCH (d:Document {key: $id}) WHERE size(coalesce(d.docs, [])) = 0 DETACH DELETE d",
-                             id=doc_id), "nodes_deleted")
+    tx.run("MATCH (d:Document {key: $id}) REMOVE d.content_hash, d.fact_rels", id=doc_id)
     return gone[0], gone[1]

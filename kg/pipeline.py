@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 
 import loaders
 from kg.extract import extract
@@ -59,9 +61,17 @@ def _extract_chunk(paths):
     return [_extract_or_error(p) for p in paths]
 
 
-def _warm():
+def _worker_init(parent: int):
     from kg.extract.names import gazetteer
     gazetteer()     # compile the naming data once per worker, not per document
+    # a worker whose loader was killed outright (SIGKILL, OOM) must not linger
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int):
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 AUTO_PARALLEL = 200     # below this many documents, starting worker processes costs more than it saves
@@ -80,7 +90,7 @@ def _results(todo, jobs: int | None, chunk: int = 16):
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
     # spawn, not fork: the caller may already hold a database driver with threads
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_warm) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         chunks = (todo[i:i + chunk] for i in range(0, len(todo), chunk))
         for part in chunks:

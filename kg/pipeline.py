@@ -1,4 +1,5 @@
-"""load → extract, for many paths, with one clear line per failed document."""
+"""load → extract, for many paths: in this process or on worker processes (kg load --jobs),
+streamed in input order, with one clear line per failed document."""
 from __future__ import annotations
 
 import os
@@ -90,7 +91,8 @@ def _results(todo, jobs: int | None, chunk: int = 16):
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
     # spawn, not fork: the caller may already hold a database driver with threads
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         chunks = (todo[i:i + chunk] for i in range(0, len(todo), chunk))
         for part in chunks:

@@ -11,7 +11,7 @@ import re
 from kg.records import norm
 
 RELATIVE = re.compile(r"^(省|市|县|区|我|本|该|全省|全市|国家)")
-NO_ALIAS_JOIN = {"Indicator", "Document", "Place"}
+NO_ALIAS_JOIN = {"Indicator", "Document", "Place", "Proposal"}   # joined by their key only
 
 
 def specific(form: str) -> bool:

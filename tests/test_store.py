@@ -103,3 +103,24 @@ def test_a_failed_save_leaves_the_previous_store(tmp_path, monkeypatch):
         pass
     assert (tmp_path / "graph.json.gz").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["graph.json.gz"]
+
+
+REPLY = ("关于{session}第{n}号提案的答复\n\n周九委员：\n您在{session}上提出的《关于加快科技成果转化的提案》收悉。"
+         "经认真研究，现答复如下：\n联合{short}财政厅出台《{place}甲方案》。\n\n{signer}\n2023年3月4日\n")
+
+
+def _reply(doc_id, place, short, signer, n="12"):
+    text = REPLY.format(session="省政协十三届二次会议", n=n, place=place, short=short, signer=signer)
+    return finalize(extract(RawDocument(doc_id, text)))
+
+
+def test_a_proposal_is_its_assemblys_number_not_its_title(tmp_path):
+    store = EmbeddedStore(tmp_path)
+    store.load([_reply("zj-kjt", "浙江省", "省", "浙江省科学技术厅"),
+                _reply("zj-jyt", "浙江省", "省", "浙江省教育厅"),        # two departments answer one proposal
+                _reply("js-kjt", "江苏省", "省", "江苏省科学技术厅"),    # another province, the same title
+                _reply("zj-other", "浙江省", "省", "浙江省财政厅", n="13")])
+    proposals = {v: d for v, d in store.g.nodes(data=True) if d["label"] == "Proposal"}
+    assert len(proposals) == 3
+    assert sorted(len(d["docs"]) for d in proposals.values()) == [1, 1, 2]
+    assert all(d["name"] == "关于加快科技成果转化的提案" for d in proposals.values())

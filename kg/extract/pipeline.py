@@ -412,6 +412,11 @@ def _document_facts(doc: Doc) -> None:
     doc.replier = replier
     if st.proposal_title:
         pnode = Node("Proposal", st.proposal_title)
+        if st.proposal_number:
+            # two assemblies' proposals may share a title: one proposal is its assembly's number
+            # (the letters of two departments answering 第L37号 join; 吉林's and 浙江's do not)
+            place = doc.ctx.place.name if doc.ctx.place else ""
+            pnode.key = norm("|".join([place, st.session, st.proposal_number, st.proposal_title]))
         pnode.aliases |= set(st.proposal_aliases)
         for k, v in (("number", st.proposal_number), ("session", st.session), ("serial", st.proposal_serial),
                      ("submitted", st.proposal_submitted)):

@@ -172,7 +172,6 @@ def writer(t: Table, graphs: list) -> None:
 
 
 def stream_into_neo4j(t: Table, work: Path, n: int, jobs: int) -> None:
-    Neo4jStore().apply_schema()
     cmd = [sys.executable, "-m", "kg.cli", "load", "--neo4j", "--jobs", str(jobs), str(work / "corpus")]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -20,12 +20,14 @@ import json
 import random
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.data import load  # noqa: E402
+from kg.extract.mentions import INST_SUFFIX, policy_kind, suffix_kind  # noqa: E402  (kinds: the naming data)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
 GIVEN = "建国志明海峰晓东丽华文军红梅伟刚国庆春玉英秀兰德荣永光辉振宇新民淑芳宏伟子涵浩然思远雨欣"
@@ -114,6 +116,7 @@ class Body:
     self_ref: str = ""  # 我厅, 我局, 我委
 
 
+@lru_cache(maxsize=1)
 def _pools():
     """Departments a province and a city have, from the naming data: (canonical template, shortest form)."""
     out = {"province": [], "city": []}
@@ -129,34 +132,27 @@ def _pools():
     return out
 
 
-_POOLS = None
-_PLACES = None
-
-
+@lru_cache(maxsize=1)
 def _places():
-    provinces = [p for p in load("divisions")["province"] if p["cities"] and p.get("kind") != "municipality"]
-    return provinces
+    return [p for p in load("divisions")["province"] if p["cities"] and p.get("kind") != "municipality"]
 
 
 class Letter:
     """One synthetic letter: text paragraphs and the gold graph, written together."""
 
     def __init__(self, seed: int, i: int):
-        global _POOLS, _PLACES
-        _POOLS = _POOLS or _pools()
-        _PLACES = _PLACES or _places()
         self.r = random.Random(f"{seed}:{i}")
         self.doc_id = f"synthetic-{i:06d}"
         self.gold = Gold(self.doc_id + ".txt")
         r = self.r
-        prov = r.choice(_PLACES)
+        prov = r.choice(_places())
         self.level = "city" if r.random() < 0.4 else "province"
         city = r.choice([c for c in prov["cities"] if not c.endswith(("州", "地区", "盟"))] or [prov["name"]])
         if self.level == "province":
             self.place, self.place_short, self.abbr = prov["full"], prov["name"], prov["abbr"]
         else:
             self.place, self.place_short, self.abbr = city + "市", city, city[0]
-        pool = _POOLS[self.level]
+        pool = _pools()[self.level]
         self.bodies = [self._body(tpl, short) for tpl, short in pool]
         first = [b for b in self.bodies if "科学技术" in b.canonical] or self.bodies
         self.replier = r.choice(first) if r.random() < 0.7 else r.choice(self.bodies)
@@ -177,7 +173,7 @@ class Letter:
         others = r.sample([b for b in self.bodies if b is not self.replier], r.randint(2, 6))
         f = r.choice(FIELDS)
         title = self.place + r.choice(POLICY_HEADS).format(f=f)
-        pid = g.entity("Policy", title, kind=_policy_kind(title))
+        pid = g.entity("Policy", title, kind=policy_kind(title))
         g.rel("ISSUED", self.replier_id, pid)
         for b in others:
             g.rel("ISSUED", g.entity("Agency", b.canonical, [b.short], "department"), pid)
@@ -194,7 +190,7 @@ class Letter:
         title = f"{self.place}贯彻落实〈{law}〉实施办法"
         shown = f"{self.place}贯彻落实＜{law}＞实施办法"
         pid = g.entity("Policy", title, kind="regulation")
-        lid = g.entity("Policy", law, kind=_policy_kind(law))
+        lid = g.entity("Policy", law, kind=policy_kind(law))
         g.rel("IMPLEMENTS", pid, lid)
         g.rel("ISSUED", self.replier_id, pid)
         return f"{self.replier.self_ref}{r.choice(['起草印发', '印发'])}《{shown}》，细化了成果转化收益分配等规定。"
@@ -346,21 +342,8 @@ class Letter:
         return text, g.as_dict()
 
 
-def _policy_kind(title: str) -> str:
-    for end, kind in (("法", "law"), ("办法", "regulation"), ("条例", "regulation"), ("计划", "plan"),
-                      ("方案", "plan"), ("纲要", "plan"), ("通知", "notice"), ("意见", "opinion"),
-                      ("措施", "opinion")):
-        if title.endswith(end):
-            return kind
-    return "document"
-
-
 def _inst_kind(name: str) -> str:
-    if name.endswith(("大学", "学院")):
-        return "university"
-    if name.endswith("公司"):
-        return "enterprise"
-    return "research_institute"
+    return suffix_kind(name, INST_SUFFIX) or "institution"
 
 
 def letter(i: int, seed: int = 1) -> tuple[str, str, dict]:

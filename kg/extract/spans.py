@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 
 
-class Cover:
-    """Answers "is [a, b) strictly inside a longer span of this set?" in O(log n)."""
+class Intervals:
+    """Is a position inside one of these spans? Spans may overlap."""
 
     def __init__(self, spans):
         spans = sorted(spans)
@@ -16,6 +16,18 @@ class Cover:
         for _, b in spans:
             best = max(best, b)
             self.prefix_end.append(best)
+
+    def contains(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos)
+        return bool(i) and self.prefix_end[i - 1] > pos
+
+
+class Cover(Intervals):
+    """Answers "is [a, b) strictly inside a longer span of this set?" in O(log n)."""
+
+    def __init__(self, spans):
+        spans = list(spans)
+        super().__init__(spans)
         self.end_at = {}                # start → the furthest end of the spans starting there
         for a, b in spans:
             if b > self.end_at.get(a, -1):
@@ -28,23 +40,6 @@ class Cover:
         if i and self.prefix_end[i - 1] >= b:
             return True
         return self.end_at.get(a, -1) > b
-
-
-class Intervals:
-    """Is a position inside one of these spans? Spans may overlap."""
-
-    def __init__(self, spans):
-        self.cover = sorted(spans)
-        self.starts = [a for a, _ in self.cover]
-        self.prefix_end = []
-        best = -1
-        for _, b in self.cover:
-            best = max(best, b)
-            self.prefix_end.append(best)
-
-    def contains(self, pos: int) -> bool:
-        i = bisect.bisect_right(self.starts, pos)
-        return bool(i) and self.prefix_end[i - 1] > pos
 
 
 def in_range(items, starts: list[int], a: int, b: int):

@@ -4,17 +4,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg import data
+from kg.extract.trie import union
+
+FRAME = data.load("lexicon")["frame"]
+
 CN_NUM = "〇零一二三四五六七八九十百"
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,5})\s*号")
 DATE_CN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-SALUTATION = re.compile(r"^\s*(?:尊敬的)?([\u4e00-\u9fff·]{2,5}?(?:[、，,][\u4e00-\u9fff·]{2,5}?)*)(委员|代表|同志|先生|女士)\s*[:：]")
+ROLES = "|".join(FRAME["proposer_roles"])
+# 魏志鹏委员：, 张三、李四委员：, 曹芝萓等4位委员：, 刘低炉等3名代表：
+SALUTATION = re.compile(rf"^\s*(?:尊敬的)?([\u4e00-\u9fff·]{{2,5}}?(?:[、，,][\u4e00-\u9fff·]{{2,5}}?)*)"
+                        rf"(?:等\s*[\d一二三四五六七八九十]+\s*(?:位|名|人))?({ROLES})\s*[:：]")
 DATE_HAN = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 HAN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
 COLLECTIVE = re.compile(r"^\s*(?:尊敬的)?([\u4e00-\u9fff（）()]{3,30}?(?:委员会|委|会|党|支部|组|小组|界别|联合会|协会))\s*[:：]\s*$")
 SESSION = re.compile(rf"((?:全国|省|市|区|县|自治区)?(?:政协|人大)[\u4e00-\u9fff]{{0,6}}?第?[{CN_NUM}\d]+届[{CN_NUM}\d]*(?:次会议)?"
                      rf"(?:第?[{CN_NUM}\d]+次会议)?)")
-PROPOSAL_NO = re.compile(r"第?\s*([A-Za-z]?\d{1,9})\s*号\s*(?:委员|代表)?(提案|建议|议案)")
+PROPOSAL_NO = re.compile(r"第?\s*([A-Za-z]?\d{1,9})\s*号\s*(?:委员|代表|重点|集体|[(（][^)）]{1,12}[)）])?(提案|建议|议案)")
 SENTENCE_END = re.compile(r"[。！？!?]|\n")
 # Web-page scaffolding that never holds facts.
 NOISE_LINE = re.compile(r"^\s*(?:[（(]?\s*(?:联系人|联系电话|联系单位|抄送|抄报|附件)\s*[:：].*|!\[.*|\|[\s|]*|Copyright.*|版权所有.*|主办单位[:：].*地址.*|.*邮编[:：]?\s*\d{6}.*|[|\s]+)$")
@@ -102,6 +110,76 @@ def _lines(text: str):
         pos += len(line) + 1
 
 
+def _spaced(word: str) -> str:
+    """A field name as laid out in tables: 索 引 号, 名   称."""
+    return r"\s*".join(map(re.escape, word))
+
+
+META_KEYS = sorted({*FRAME["title_keys"], *FRAME["publisher_keys"], *FRAME["date_keys"], *FRAME["other_keys"]},
+                   key=len, reverse=True)
+# a known field name at the start of a line or after a separator, followed by its colon or by the line's end
+KNOWN_FIELD = re.compile(rf"(?:^|(?<=[\s|]))(?P<key>{'|'.join(_spaced(k) for k in META_KEYS)})\s*(?:[:：]|$)")
+TITLE_END = re.compile(rf"(?:{union(FRAME['title_endings'])})$")
+SITE_SUFFIX = re.compile(r"\s*[-_—|｜]\s*[\u4e00-\u9fffA-Za-z]{2,16}(?:网|网站|门户)$")
+TRAILING_TIME = re.compile(r"\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+RECEIVED = re.compile(union(FRAME["received"]))
+BULLET = " \t\u3000\xa0•·*-"
+
+
+def _meta_fields(lines) -> dict:
+    """Fields of a page's metadata: 'key: value' (several on a line), or a key alone on its line
+    with the value on the next one (information-disclosure tables)."""
+    meta: dict = {}
+    pending = None
+    for _p, l in lines:
+        s = l.strip(BULLET + "|")
+        if not s:
+            continue
+        hits = list(KNOWN_FIELD.finditer(s))
+        if pending and not hits:
+            meta.setdefault(pending, s)
+            pending = None
+            continue
+        pending = None
+        for i, m in enumerate(hits):
+            key = re.sub(r"\s+", "", m.group("key"))
+            end = hits[i + 1].start() if i + 1 < len(hits) else len(s)
+            # a table row: the value is the first cell after the key (名称: | 值 | 类型: …)
+            val = next((c.strip(" \t\u3000") for c in s[m.end():end].split("|") if c.strip(" \t\u3000")), "")
+            if val:
+                meta.setdefault(key, val)
+            elif i == len(hits) - 1 and m.end() == len(s):
+                pending = key
+        for m in META_FIELD.finditer(s):      # any other 'key: value' pair, as written
+            key, val = m.group(1), m.group(2).strip()
+            if val and key not in meta and not KNOWN_FIELD.search(val):
+                meta[key] = val
+    return meta
+
+
+def _clean_title(s: str) -> str:
+    s = s.strip(BULLET)
+    s = TRAILING_TIME.sub("", s)
+    s = SITE_SUFFIX.sub("", s)
+    return s.strip(BULLET)
+
+
+def _is_reply_title(s: str) -> bool:
+    return bool(TITLE_END.search(s)) and len(s) < 100 and not s.startswith(("建议答复", "答复如下")) \
+        and ("答复" in s or "复函" in s or "意见" in s or re.search(r"(提案|建议|议案)", s) is not None)
+
+
+def _ack_window(text: str, start: int) -> tuple[int, int]:
+    """The clause that acknowledges the proposal: …《X》收悉, 接到…“X”的提案, …交由我们办理."""
+    for m in RECEIVED.finditer(text, start, min(len(text), start + 3000)):
+        a = max(text.rfind("\n", 0, m.start()), text.rfind("。", 0, m.start())) + 1
+        e = re.compile(r"[，,。；;\n]").search(text, m.end())
+        b = e.start() if e else len(text)
+        if re.search(r"提案|建议|议案|《", text[a:b]):
+            return a, b
+    return -1, -1
+
+
 def parse(text: str) -> Structure:
     st = Structure(text=text)
     lines = [(p, l) for p, l in _lines(text)]
@@ -109,27 +187,33 @@ def parse(text: str) -> Structure:
     for p, l in lines:
         if NOISE_LINE.match(l) and l.strip():
             st.noise.append((p, p + len(l)))
-        for m in META_FIELD.finditer(l):
-            key, val = m.group(1), m.group(2).strip()
-            if val and key not in st.meta:
-                st.meta[key] = val
-    # Title(s): lines near the top that end in 答复 (a reply may carry two).
+    # the header: everything before the salutation (or the acknowledgement), at most 60 lines
+    ack_a, ack_b = _ack_window(text, 0)
+    sal_i = next((i for i, (p, l) in enumerate(nonempty[:60]) if SALUTATION.match(l)
+                  and (ack_a < 0 or p <= ack_a)), None)
+    header = nonempty[: sal_i if sal_i is not None else 60]
+    if sal_i is None and ack_a >= 0:
+        header = [(p, l) for p, l in header if p < ack_a]
+    st.meta = _meta_fields(header)
+    # Title(s): a metadata title field, then lines of the header that end like a reply's title.
     titles = []
-    for p, l in nonempty[:12]:
-        s = l.strip()
-        m = re.match(r"^(?:标题|题名|名称)\s*[:：]\s*\|?\s*(.+?)\s*\|?$", s)
-        if m:
-            s = m.group(1)          # a web page's metadata gives the title as a field
-        if re.search(r"(答复|答复的函|复函|答复函)$", s) and ("答复" in s or "复函" in s) and len(s) < 80 \
-                and not s.startswith("建议答复") and s not in titles:
-            titles.append(s)
+    for key in FRAME["title_keys"]:
+        t = _clean_title(st.meta.get(key, ""))
+        if t and _is_reply_title(t) and t not in titles:
+            titles.append(t)
+    for p, l in header:
+        t = _clean_title(l)
+        if KNOWN_FIELD.match(t):
+            continue
+        if _is_reply_title(t) and t not in titles:
+            titles.append(t)
     if titles:
-        numbered = [t for t in titles if re.search(r"\d+号", t)]
-        st.title = (numbered or titles)[0]
-        st.title_aliases = [t for t in titles if t != st.title]
+        numbered = [t for t in titles if re.search(r"\d+\s*号", t)]
+        st.title = re.sub(r"\s+", "", (numbered or titles)[0])
+        st.title_aliases = [re.sub(r"\s+", "", t) for t in titles if re.sub(r"\s+", "", t) != st.title]
     # Document number: in the header (before the salutation), outside book-title marks.
-    sal = next((p for p, l in nonempty[:20] if SALUTATION.match(l)), None)
-    head = text[: sal if sal is not None else max(0, text.find("收悉"))] or text[:300]
+    head_end = header[-1][0] + len(header[-1][1]) if header else 0
+    head = text[:max(head_end, 0)] or text[:300]
     for m in DOC_NUMBER.finditer(head):
         before = head[: m.start()]
         if before.count("《") == before.count("》") and not re.search(r"》\s*[(（]?$", before):
@@ -137,8 +221,9 @@ def parse(text: str) -> Structure:
             break
     # Recipient (the proposer) from the salutation: a person (魏志鹏委员：) or, for a
     # collective proposal, a body (民盟上海市委：).
-    received_at = text.find("收悉")
-    for p, l in nonempty[:20]:
+    for p, l in nonempty[:60]:
+        if ack_a >= 0 and p > ack_a:
+            break
         m = SALUTATION.match(l)
         if m:
             names = re.split(r"[、，,]", m.group(1))
@@ -146,21 +231,22 @@ def parse(text: str) -> Structure:
             st.body_start = p + len(l) + 1
             break
         m = COLLECTIVE.match(l)
-        if m and (received_at < 0 or p < received_at) and not l.strip().startswith(("建议答复", "答复")):
+        if m and not l.strip().startswith(("建议答复", "答复")) and not KNOWN_FIELD.match(l.strip()):
             st.recipient, st.recipient_role = m.group(1), "collective"
             st.body_start = p + len(l) + 1
             break
-    # Proposal: the title acknowledged as received (…收悉).
+    if not st.body_start and ack_a >= 0:
+        st.body_start = ack_a
+    # Proposal: the title acknowledged as received (…收悉, 交由我们办理, 接到…的提案).
     for key in ("建议标题", "提案标题", "议案标题"):
         if st.meta.get(key):
             st.proposal_title = st.meta[key]
             break
-    received = text.find("收悉")
-    if received > 0:
-        sent_start = max(text.rfind("\n", 0, received), text.rfind("。", 0, received)) + 1
-        sent = text[sent_start:received]
+    sent = text[ack_a:ack_b] if ack_a >= 0 else ""
+    if sent:
         cands = [m for m in (re.search(r"《(.+)》", sent), re.search(r"“(.+)”", sent)) if m] or \
-            [m for m in (re.search(r"提出的((?:关于)?[^，。《“]{4,60}?的?(?:建议|提案|议案))", sent),) if m]
+            [m for m in (re.search(r"(?:提出的|提出|接到|收到)((?:关于)?[^，。《“]{4,60}?的?(?:建议|提案|议案))", sent),
+                         re.search(r"(关于[^，。《“]{4,60}?的?(?:建议|提案|议案))", sent)) if m]
         m = min(cands, key=lambda m: m.start()) if cands else None   # the outermost quotation
         if m:
             title = m.group(1).strip()
@@ -173,7 +259,7 @@ def parse(text: str) -> Structure:
             st.proposal_aliases.append(m.group(1).strip())
             num = re.search(r"[A-Za-z]?\d+", m.group(1))
             st.proposal_number = num.group(0)
-    for src in [st.title] + st.title_aliases + [head]:
+    for src in [sent, st.title] + st.title_aliases + [head]:
         if not st.proposal_number:
             m = PROPOSAL_NO.search(src)
             if m:
@@ -235,7 +321,7 @@ def _signature_and_date(st: Structure, nonempty) -> None:
                     st.signer_span = (q + off, q + off + len(s))
                     break
             break
-    for key in ("发布日期", "成文日期", "时间", "日期"):
+    for key in FRAME["date_keys"]:
         if not st.date and st.meta.get(key):
             m = DATE_ISO.search(st.meta[key]) or DATE_CN.search(st.meta[key])
             if m:
@@ -248,9 +334,9 @@ def _signature_and_date(st: Structure, nonempty) -> None:
                 st.date = iso_date(m)
                 break
     if not st.signer:
-        for key in ("发文单位", "发布机构", "发文机关", "主办单位(分办单位)", "主办单位", "答复单位"):
+        for key in FRAME["publisher_keys"]:
             if st.meta.get(key) and "地址" not in st.meta[key]:
-                st.signer = st.meta[key]
+                st.signer = st.meta[key].split()[0]
                 break
     if not st.signer:
         # A header line that is only a body's name (web-page bullets), before the title.

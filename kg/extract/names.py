@@ -73,6 +73,8 @@ class Gazetteer:
         for b in bodies["university"]:
             for f in b["names"]:
                 self.university[f] = b["names"][0]
+        self.doc_prefix: dict[str, list[str]] = bodies.get("doc_prefix", {})
+        self.doc_prefix_order = sorted(self.doc_prefix, key=len, reverse=True)
         self._compile()
 
     def _compile(self):
@@ -97,6 +99,9 @@ class Gazetteer:
     # -- places -------------------------------------------------------------
     def place(self, surface: str) -> Place | None:
         return self.places.get(surface) or self.places.get(surface.rstrip("市省"))
+
+    def abbr_of(self, province: Place) -> str:
+        return next((a for a, p in self.by_abbr.items() if p is province), "")
 
     def province_of(self, p: Place) -> Place:
         return self.provinces.get(p.province, p)

@@ -71,6 +71,7 @@ class Structure:
     session: str = ""
     signer: str = ""                  # surface form of the signing body
     signer_span: tuple[int, int] | None = None
+    signer_from: str = ""             # signature | metadata | header: how much to trust it
     meta: dict = field(default_factory=dict)   # fields of a web page's metadata table
     body_start: int = 0
     sentences: list[Sentence] = field(default_factory=list)
@@ -316,7 +317,7 @@ def _signature_and_date(st: Structure, nonempty) -> None:
             for q, prev in reversed(tail[:i]):
                 s = prev.strip()
                 if 3 <= len(s) <= 40 and not re.search(r"[，。,:：]", s):
-                    st.signer = s
+                    st.signer, st.signer_from = s, "signature"
                     off = prev.index(s)
                     st.signer_span = (q + off, q + off + len(s))
                     break
@@ -336,14 +337,14 @@ def _signature_and_date(st: Structure, nonempty) -> None:
     if not st.signer:
         for key in FRAME["publisher_keys"]:
             if st.meta.get(key) and "地址" not in st.meta[key]:
-                st.signer = st.meta[key].split()[0]
+                st.signer, st.signer_from = st.meta[key].split()[0], "metadata"
                 break
     if not st.signer:
         # A header line that is only a body's name (web-page bullets), before the title.
         for p, l in nonempty[:8]:
             s = l.strip(" •·\t-*")
             if re.fullmatch(r"[\u4e00-\u9fff]{4,30}(?:厅|局|委员会|委|办公室|办|部|院|政府)", s):
-                st.signer = s
+                st.signer, st.signer_from = s, "header"
                 off = l.index(s)
                 st.signer_span = (p + off, p + off + len(s))
                 break

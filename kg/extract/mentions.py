@@ -48,7 +48,9 @@ INST_RE = re.compile(alt(INST_SUFFIX))
 PROG_END = re.compile(rf"(?:{alt(PROG_SUFFIX)}){VERSION}")
 EVENT_END = re.compile(alt(EVENT_SUFFIX))
 TRIG = {k: re.compile(alt(v)) for k, v in LEX["triggers"].items()}
-RECURRING = re.compile(alt(LEX["words"]["recurring"]))  # 持续举办…培训班 is a programme, not one event
+RECURRING = re.compile(alt(LEX["words"]["recurring"]))
+NOT_NAME_END = re.compile(alt(LEX["words"]["not_name_end"]))
+NOT_NAME = re.compile(alt(LEX["words"]["not_names"]))  # 持续举办…培训班 is a programme, not one event
 
 
 _SUFFIX_RE: dict[int, re.Pattern] = {}
@@ -160,6 +162,17 @@ class Recognizer:
         self.gaz, self.text, self.province, self.city, self.county = gaz, text, province, city, county
         self.protected = protected      # spans no free-standing recognizer may enter (titles, noise)
 
+    def named_spans(self):
+        """Spans of the bodies the naming data knows (national and local), for telling a verb
+        from the same characters inside a name (组织 in 联合国教科文组织)."""
+        cover = self.__dict__.get("_named")
+        if cover is None:
+            from kg.extract.spans import Cover
+            spans = [(bm.start, bm.end) for bm in self.gaz.national_bodies(self.text)]
+            spans += [(bm.start, bm.end) for bm in self.gaz.local_bodies(self.text, self.province, self.city, self.county)]
+            cover = self.__dict__["_named"] = Cover(spans)
+        return cover
+
     def inside_protected(self, a: int, b: int) -> bool:
         return any(s <= a and b <= e for s, e in self.protected)
 
@@ -220,7 +233,11 @@ class Recognizer:
         for m in INST_RE.finditer(self.text, a, b):
             suffix = m.group(0)
             end = m.end()
+            if NOT_NAME_END.match(self.text, m.start()) or NOT_NAME.search(self.text, max(0, m.start() - 8), end):
+                continue      # 一流大学城, 中心城市, 人类命运共同体: the ending is part of a common noun
             start = left_extent(self.text, m.start(), a, places=self.gaz.places)
+            while self.text[start:start + 1] == "“" and "”" not in self.text[start:end]:
+                start += 1    # an opening quote whose name runs past this ending
             name = clean_name(self.text[start:end])
             if len(name) - len(suffix) < 2 or is_generic(name, suffix):
                 continue
@@ -256,7 +273,7 @@ class Recognizer:
         for m in re.finditer(r"“([^“”\n]{2,40})”((?:重点|重大|科技|专项)?(?:专项|工程|行动|计划))?", self.text):
             inner, tail = m.group(1), m.group(2) or ""
             full = inner + tail
-            if self.inside_protected(m.start(), m.end()):
+            if self.inside_protected(m.start(), m.end()) or re.search(r"[《》]", inner):
                 continue
             if tail or suffix_kind(full, PROG_SUFFIX):
                 label, kind = "Program", suffix_kind(full, PROG_SUFFIX)
@@ -290,7 +307,10 @@ class Recognizer:
         """Unquoted names that follow a trigger verb and end with a typed suffix:
         召开…第一次会议 (Event), 启动…试点 (Program)."""
         out = []
+        named = self.named_spans()
         for t in TRIG[trigger].finditer(self.text):
+            if named.inside(t.start(), t.end()):
+                continue
             pos = t.end()
             clause_end = _clause_end(self.text, pos)
             while pos < clause_end:
@@ -300,9 +320,10 @@ class Recognizer:
                 start = pos
                 while start < m.end() and self.text[start] in "、和及了“":
                     start += 1
-                # 组织开展…: the second verb is not part of the name
-                if (lead := TRIG["lead"].match(self.text, start, m.start())) is not None:
-                    start = lead.end()
+                # 组织开展…, 在北京召开…: a later verb starts the name
+                for verb in (TRIG["lead"], TRIG[trigger]):
+                    for v in verb.finditer(self.text, start, m.start()):
+                        start = v.end()
                 # …培训 of 培训计划 ends a programme's name, not an event's
                 if label == "Event" and PROG_END.match(self.text, m.end()):
                     break

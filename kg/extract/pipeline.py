@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.extract import relations, indicators
 from kg.extract.context import Context, find_context
@@ -27,6 +27,7 @@ class Doc:
     entities: dict[str, Node]
     graph: DocGraph
     replier: Node | None = None
+    titled_issuers: set = field(default_factory=set)   # ids of policies whose title names their issuer
 
     def sentence_of(self, pos: int):
         starts = self.__dict__.get("_starts")

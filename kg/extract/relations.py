@@ -21,6 +21,8 @@ LIST_TAIL = re.compile(r"等\s*(?:[\d一二三四五六七八九十百]+\s*(?:�
 CATEGORY = LEX["category_kind"]
 CATEGORY_LONGEST_FIRST = sorted(CATEGORY.items(), key=lambda x: -len(x[0]))
 SUBJECT_LABELS = ("Agency", "Institution")
+# a sentence whose subject is a document: 《意见》提出…, 国办发24号文件要求…
+POLICY_SPEAKS = re.compile(r"(?:《[^》]{2,80}》|[^，。；]{2,20}?(?:文件|意见|通知|方案|规划|纲要))(?:中)?(?:提出|要求|明确|规定|指出|强调)")
 
 
 def extract_relations(doc) -> None:
@@ -31,9 +33,11 @@ def extract_relations(doc) -> None:
     for sent in doc.st.sentences:
         ms = in_range(top, top_starts, sent.start, sent.end)
         subj, partners = _subject(doc, sent, ms)
-        if subj and all(s.label == "Institution" for s in subj):
+        if not subj and POLICY_SPEAKS.match(sent.text, LEAD_IN.match(sent.text).end()):
+            subj = []      # 国办发24号文件提出…开展X: the policy's programme, not the replier's
+        elif subj and all(s.label == "Institution" for s in subj):
             carried[sent.para] = subj      # a paragraph about an alliance goes on about it
-        else:
+        elif not subj:
             subj = carried.get(sent.para) or ([doc.replier] if doc.replier else [])
         sent.subjects = subj
         for rule in (_issued, _implements, _leads, _organized, _supports, _cooperates, _members, _invested,
@@ -56,6 +60,7 @@ def _title_facts(doc) -> None:
             pol = by_id.get(m.properties["_issued"])
             if pol is not None:
                 doc.add_rel("ISSUED", doc.node_for(m), doc.node_for(pol), pol.start, pol.end)
+                doc.titled_issuers.add(doc.node_for(pol).id)
         if "_part_of" in m.properties and (whole := by_id.get(m.properties["_part_of"])) is not None:
             doc.add_rel("PART_OF", doc.node_for(m), doc.node_for(whole), whole.start, whole.end)
         for inner_id in m.properties.get("_implements", []):
@@ -123,7 +128,9 @@ def _issued(doc, sent, ms, subj, partners):
             continue   # 制定《B》贯彻落实方案: the plan implements B, nobody here issued B
         clause_a = _clause_start(text, sent.start, m.start - len(window) + t.start())
         issuers = _bodies_in(doc, ms, clause_a, m.start)
-        if not issuers or re.search(r"联合|会同|共同", window):
+        if pol.id in doc.titled_issuers and not issuers:
+            issuers = []     # 出台《国务院关于…的意见》: the title names its issuer, the subject only cites it
+        elif not issuers or re.search(r"联合|会同|共同", window):
             issuers = issuers + subj + partners
         dates = list(DATE_CN.finditer(window))
         date = iso_date(dates[-1]) if dates else ""

@@ -158,8 +158,9 @@ def policy_kind(name: str) -> str:
 
 class Recognizer:
     def __init__(self, gaz: Gazetteer, text: str, province: Place | None, city: Place | None,
-                 protected: list[tuple[int, int]], county: Place | None = None):
+                 protected: list[tuple[int, int]], county: Place | None = None, national: bool = False):
         self.gaz, self.text, self.province, self.city, self.county = gaz, text, province, city, county
+        self.national = national        # a national body's reply: bare 发展改革委 is the national one
         self.protected = protected      # spans no free-standing recognizer may enter (titles, noise)
 
     def named_spans(self):
@@ -205,8 +206,15 @@ class Recognizer:
             if self.text[s - 1: s] == "各":
                 continue
             found.append(Mention(s, e, bm.surface, "Agency", canonical, bm.kind, source="local"))
+        for bm in g.local_offices(seg):
+            found.append(Mention(a + bm.start, a + bm.end, bm.surface, "Agency", bm.canonical, bm.kind, source="office"))
         for bm in g.national_bodies(seg):
             found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="national"))
+        if self.national:
+            for bm in g.national_bare_bodies(seg):
+                found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="national"))
+        for bm in g.party_bodies(seg, self.province, self.city):
+            found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="party"))
         for bm in g.bare_bodies(seg, self.province):
             found.append(Mention(a + bm.start, a + bm.end, bm.surface, "Agency", bm.canonical, bm.kind, source="bare"))
         found = longest_first(found)

@@ -69,6 +69,9 @@ class Gazetteer:
         for b in bodies["national_institution"]:
             for f in b["names"]:
                 self.national[f] = (b["names"][0], b["kind"], "Institution")
+        self.national_bare: dict[str, str] = bodies.get("national_bare", {})
+        self.office_units: list[str] = bodies.get("local_office", {}).get("units", [])
+        self.party: dict[str, str] = {f: b["names"][0] for b in bodies.get("party", []) for f in b["names"]}
         self.university: dict[str, str] = {}
         for b in bodies["university"]:
             for f in b["names"]:
@@ -91,6 +94,12 @@ class Gazetteer:
         self.self_re = re.compile(alt(self.self_forms))
         self.place_re = re.compile(alt(named_places))
         self.university_re = re.compile(alt(self.university))
+        self.national_bare_re = re.compile(alt(self.national_bare))
+        agencies = [f for f, v in self.national.items() if v[2] == "Agency"]
+        self.office_re = re.compile(rf"(?P<body>{alt(agencies)})(?P<place>{alt(named_places)})(?P<unit>{alt(self.office_units)})")
+        # a democratic party's committee: 民盟深圳市委会, 九三学社上海市委员会, 民进中央
+        self.party_re = re.compile(rf"(?P<party>{alt(self.party)})(?:(?P<place>{alt(prefixes)})"
+                                   rf"(?P<unit>委员会|委会|委|基层委员会|总支|支部)|(?P<central>中央委员会|中央))?")
 
     @lru_cache(maxsize=64)
     def _county_re(self, name: str) -> re.Pattern:
@@ -146,10 +155,41 @@ class Gazetteer:
             template, kind, _, _ = self.local_forms[m.group("form")]
             yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=province.name), kind)
 
+    def national_bare_bodies(self, text: str):
+        """In a national body's reply: 发展改革委 is 国家发展改革委."""
+        for m in self.national_bare_re.finditer(text):
+            canonical, kind, label = self.national[self.national_bare[m.group(0)]]
+            yield BodyMatch(m.start(), m.end(), m.group(0), canonical, kind, label)
+
+    def local_offices(self, text: str):
+        """A national body's office in a place: 中国人民银行重庆市分行, 国家金融监督管理总局湖北监管局."""
+        for m in self.office_re.finditer(text):
+            canonical = self.national[m.group("body")][0]
+            body = m.group("body") if canonical.startswith("中华人民共和国") else canonical
+            name = f"{body}{m.group('place')}{m.group('unit')}"     # the place as the office itself writes it
+            yield BodyMatch(m.start(), m.end(), m.group(0), name, "local_office")
+
     def national_bodies(self, text: str):
         for m in self.national_re.finditer(text):
             canonical, kind, label = self.national[m.group(0)]
             yield BodyMatch(m.start(), m.end(), m.group(0), canonical, kind, label)
+
+    def party_bodies(self, text: str, province: Place | None, city: Place | None):
+        """Democratic parties and their committees, canonical with the place named or implied (省委会)."""
+        for m in self.party_re.finditer(text):
+            full = self.party[m.group("party")]
+            if m.group("central"):
+                canonical = full + "中央委员会"
+            elif m.group("place"):
+                prefix = m.group("place")
+                level = self.level_prefix.get(prefix)
+                place = self.places.get(prefix) if level is None else province if level == "province" else city
+                if place is None:
+                    continue
+                canonical = f"{full}{place.name}委员会"
+            else:
+                canonical = full
+            yield BodyMatch(m.start(), m.end(), m.group(0), canonical, "party", "Institution")
 
     def universities(self, text: str):
         for m in self.university_re.finditer(text):
@@ -159,8 +199,9 @@ class Gazetteer:
                        county: Place | None = None) -> BodyMatch | None:
         """The canonical form of a string that is exactly one body's name."""
         s = surface.strip()
-        for finder in (lambda: self.local_bodies(s, province, city, county), lambda: self.national_bodies(s),
-                       lambda: self.bare_bodies(s, province)):
+        for finder in (lambda: self.local_offices(s), lambda: self.local_bodies(s, province, city, county),
+                       lambda: self.national_bodies(s),
+                       lambda: self.bare_bodies(s, province), lambda: self.party_bodies(s, province, city)):
             for m in finder():
                 if m.start == 0 and m.end == len(s):
                     return m

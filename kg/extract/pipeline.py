@@ -79,7 +79,7 @@ def extract(raw: RawDocument) -> DocGraph:
         protected.append((0, st.body_start))   # the header is metadata: read by structure.py, not for mentions
     titles = book_titles(raw.text)
     protected += titles
-    rec = Recognizer(gaz, raw.text, ctx.province, ctx.city, protected, ctx.county)
+    rec = Recognizer(gaz, raw.text, ctx.province, ctx.city, protected, ctx.county, ctx.national)
     mentions = _recognize(rec, st, ctx, titles)
     graph = DocGraph(raw.doc_id, raw.content_hash)
     doc = Doc(raw, st, ctx, rec, mentions, {}, {}, graph)

@@ -14,7 +14,8 @@ LEX = data.load("lexicon")
 ADVERBIALS = alt(LEX["sentence"]["leading_adverbials"])
 LEAD_IN = re.compile(rf"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]\s*)?(?:(?:{ADVERBIALS}|(?:根据|按照|依据|围绕|针对|为了|为)[^，,。]{{2,30}}[，,]|\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:以来)?|“[^”]{{2,8}}”期间)[，,、\s]*)*")
 CLAUSE_SEP = re.compile(r"[，,；;：:]")
-ISSUE_TAIL = re.compile(rf"(?:{alt(LEX['triggers']['issue'] + LEX['triggers']['pass'])})(?:了|的)?\s*$")
+ISSUE_WORD = re.compile(alt(LEX['triggers']['issue'] + LEX['triggers']['pass']))
+ISSUE_TAIL = re.compile(rf"(?:{ISSUE_WORD.pattern})(?:了|的)?\s*$")
 PLANNED = re.compile(r"(加快|研究|抓紧|正在|拟|将|计划|推动)(制定|出台|制订|起草|编制)")
 IMPL_AFTER = re.compile(r"^(?:的)?(?:贯彻落实|落实|实施)(?:方案|细则|意见|办法)")
 LIST_TAIL = re.compile(r"等\s*(?:[\d一二三四五六七八九十百]+\s*(?:家|所|个|类|项|名|位|种))?([^、；;，。]*)")
@@ -109,35 +110,69 @@ def _bodies_in(doc, ms, a, b):
     return [doc.node_for(m) for m in ms if a <= m.start and m.end <= b and m.label in SUBJECT_LABELS]
 
 
+# what may stand between two titles of one list: 《A》《B》, 《A》(国发〔2018〕11号)、《B》和《C》
+TITLE_LIST_GAP = re.compile(r"^\s*(?:[(（][^()（）]{0,40}[)）])?\s*[、和及与，,]?\s*$")
+PASSIVE_BY = re.compile(r"^[^，。；]{0,8}?由")
+
+
 def _issued(doc, sent, ms, subj, partners):
     text = doc.raw.text
     prev_end = sent.start
-    for m in ms:
+    carried = None        # (issuers, date) of the title before, for the titles listed after it
+    for i, m in enumerate(ms):
         if m.label != "Policy":
             continue
         window = text[prev_end:m.start]
         prev_end = m.end
-        t = ISSUE_TAIL.search(window)
-        if not t:
-            continue
         pol = doc.node_for(m)
-        if PLANNED.search(window[-12:]):
-            pol.properties["status"] = "planned"
-            continue
+        listed = carried is not None and TITLE_LIST_GAP.match(window)
+        t = ISSUE_TAIL.search(window)
+        # a body written right before the title issued it: 工信部《废钢铁加工行业准入条件》
+        adjacent = [doc.node_for(x) for x in ms[:i] if x.end == m.start and x.label in SUBJECT_LABELS]
+        if listed and not adjacent:
+            issuers, date = carried
+        elif adjacent:
+            issuers, date = adjacent, ""
+        elif t:
+            if PLANNED.search(window[-12:]):
+                pol.properties["status"] = "planned"
+                carried = None
+                continue
+            clause_a = _clause_start(text, sent.start, m.start - len(window) + t.start())
+            issuers = _bodies_in(doc, ms, clause_a, m.start)
+            if pol.id in doc.titled_issuers and not issuers:
+                issuers = []     # 出台《国务院关于…的意见》: the title names its issuer, the subject only cites it
+            elif not issuers or re.search(r"联合|会同|共同", window):
+                issuers = issuers + subj + partners
+            dates = list(DATE_CN.finditer(window))
+            date = iso_date(dates[-1]) if dates else ""
+        else:
+            issuers, date = _passive_issuers(doc, sent, ms, m), ""
+            if not issuers:
+                carried = None
+                continue
         if IMPL_AFTER.match(text[m.end: m.end + 8]):
+            carried = None
             continue   # 制定《B》贯彻落实方案: the plan implements B, nobody here issued B
-        clause_a = _clause_start(text, sent.start, m.start - len(window) + t.start())
-        issuers = _bodies_in(doc, ms, clause_a, m.start)
-        if pol.id in doc.titled_issuers and not issuers:
-            issuers = []     # 出台《国务院关于…的意见》: the title names its issuer, the subject only cites it
-        elif not issuers or re.search(r"联合|会同|共同", window):
-            issuers = issuers + subj + partners
-        dates = list(DATE_CN.finditer(window))
-        date = iso_date(dates[-1]) if dates else ""
+        if pol.id in doc.titled_issuers and not adjacent:
+            issuers = [x for x in issuers if x not in subj]
+        carried = (issuers, date)
         if date:
             pol.properties.setdefault("date", date)
         for who in issuers:
             doc.add_rel("ISSUED", who, pol, min(m.start, sent.start), m.end, date=date)
+
+
+def _passive_issuers(doc, sent, ms, m) -> list:
+    """《中医药法》已由全国人民代表大会常务委员会…通过: the body after 由 issued it."""
+    text = doc.raw.text
+    by = PASSIVE_BY.match(text, m.end, sent.end)
+    if not by:
+        return []
+    body = next((x for x in ms if by.end() <= x.start <= by.end() + 24 and x.label in SUBJECT_LABELS), None)
+    if body is None or not ISSUE_WORD.search(text, body.end, sent.end):
+        return []
+    return [doc.node_for(body)]
 
 
 IMPLEMENT_TAIL = re.compile(rf"(?:{alt(LEX['triggers']['implement'])})\s*(?:《[^》]*》[、和及]?\s*)*$")

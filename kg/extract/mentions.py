@@ -49,8 +49,12 @@ PROG_END = re.compile(rf"(?:{alt(PROG_SUFFIX)}){VERSION}")
 EVENT_END = re.compile(alt(EVENT_SUFFIX))
 TRIG = {k: re.compile(alt(v)) for k, v in LEX["triggers"].items()}
 RECURRING = re.compile(alt(LEX["words"]["recurring"]))
-NOT_NAME_END = re.compile(alt(LEX["words"]["not_name_end"]))
-NOT_NAME = re.compile(alt(LEX["words"]["not_names"]))  # 持续举办…培训班 is a programme, not one event
+NOT_NAME = re.compile(alt(LEX["words"]["not_names"]))
+
+
+def in_set_phrase(text: str, a: int, b: int) -> bool:
+    """Does a set phrase that names nothing (中小学, 中心城市, 人类命运共同体) overlap text[a:b]?"""
+    return any(m.start() < b and m.end() > a for m in NOT_NAME.finditer(text, max(0, a - 8), b + 4))  # 持续举办…培训班 is a programme, not one event
 
 
 _SUFFIX_RE: dict[int, re.Pattern] = {}
@@ -241,9 +245,12 @@ class Recognizer:
         for m in INST_RE.finditer(self.text, a, b):
             suffix = m.group(0)
             end = m.end()
-            if NOT_NAME_END.match(self.text, m.start()) or NOT_NAME.search(self.text, max(0, m.start() - 8), end):
-                continue      # 一流大学城, 中心城市, 人类命运共同体: the ending is part of a common noun
+            if in_set_phrase(self.text, m.start(), end):
+                continue      # 一流大学城, 中心城市, 中小学, 人类命运共同体: the ending is part of a common noun
             start = left_extent(self.text, m.start(), a, places=self.gaz.places)
+            # a name does not run across a body the data knows: 州教育体育局高度重视学校
+            for x in self.named_spans().spans_in(start, m.start()):
+                start = max(start, x[1])
             while self.text[start:start + 1] == "“" and "”" not in self.text[start:end]:
                 start += 1    # an opening quote whose name runs past this ending
             name = clean_name(self.text[start:end])

@@ -449,7 +449,9 @@ def _document_facts(doc: Doc) -> None:
 
 
 # what a reply says of its own author near the top: 教育部高度重视…, 省政府办公厅对此高度重视, 工信部在答复…时表示
-SELF_REGARD = re.compile(r"(?:对此|对[^，。]{1,20}?)?(?:高度|十分|非常|一直|始终|历来)?(?:重视|关注)|在?答复")
+SELF_REGARD = re.compile(r"(?:对此|对[^，。]{1,20}?)?(?:高度|十分|非常|一直|始终|历来)?(?:重视|关注)|在?答复"
+                         r"|(?:认真|积极|深入|坚决|全面)(?:贯彻|落实|推进|研究|实施)")
+OPENERS = ("", "近日", "近年来", "多年来", "长期以来", "一直以来", "目前", "对此")
 
 
 def _replier_from_body(doc: Doc) -> None:
@@ -459,7 +461,14 @@ def _replier_from_body(doc: Doc) -> None:
         if first is None or first.label != "Agency" or first.kind in ("legislature", "consultative"):
             continue
         lead = doc.raw.text[sent.start:first.start].strip(" 　,，")
-        if lead not in ("", "近日", "近年来") or not SELF_REGARD.match(doc.raw.text, first.end):
+        # past the rest of a subject list: 省发改委、数字办认真贯彻落实…
+        after = first.end
+        while (x := next((m for m in doc.mentions if m.start == after + 1 and doc.raw.text[after] in "、和"), None)):
+            after = x.end
+        tail = re.match(r"[、和][\u4e00-\u9fff]{2,6}?(?=认真|积极|深入|高度)", doc.raw.text[after:after + 10])
+        if tail:
+            after += tail.end()
+        if lead not in OPENERS or not SELF_REGARD.match(doc.raw.text, after):
             continue
         doc.ctx.replier, doc.ctx.replier_kind = first.name, first.kind
         return

@@ -33,6 +33,11 @@ class Cover(Intervals):
             if b > self.end_at.get(a, -1):
                 self.end_at[a] = b
 
+    def spans_in(self, a: int, b: int) -> list[tuple[int, int]]:
+        """The spans that start in [a, b) and end by b."""
+        lo, hi = bisect.bisect_left(self.starts, a), bisect.bisect_left(self.starts, b)
+        return [(s, self.end_at[s]) for s in self.starts[lo:hi] if self.end_at[s] <= b]
+
     def inside(self, a: int, b: int) -> bool:
         """A longer span contains [a, b): one starting earlier and ending no sooner, or one
         starting at a and ending later. A span equal to [a, b) does not count."""

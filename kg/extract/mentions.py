@@ -250,7 +250,7 @@ class Recognizer:
             start = left_extent(self.text, m.start(), a, places=self.gaz.places)
             # a name does not run across a body the data knows: 州教育体育局高度重视学校
             for x in self.named_spans().spans_in(start, m.start()):
-                start = max(start, x[1])
+                start = left_extent(self.text, m.start(), max(a, x[1]), places=self.gaz.places)
             while self.text[start:start + 1] == "“" and "”" not in self.text[start:end]:
                 start += 1    # an opening quote whose name runs past this ending
             name = clean_name(self.text[start:end])
@@ -294,9 +294,8 @@ class Recognizer:
                 label, kind = "Program", suffix_kind(full, PROG_SUFFIX)
             elif suffix_kind(inner, EVENT_SUFFIX):
                 label, kind = "Event", suffix_kind(inner, EVENT_SUFFIX)
-            elif TRIG["lead"].search(self.text, max(0, m.start() - 4), m.start()) and \
-                    re.search(rf"(?:{TRIG['lead'].pattern})$", self.text[max(0, m.start() - 6):m.start()]):
-                label, kind = "Program", "project"      # 启动实施“科技创新2030—重大项目”
+            elif re.search(rf"(?:{TRIG['lead'].pattern})(?:了)?$", before_list(self.text, m.start())):
+                label, kind = "Program", "project"      # 启动实施“科技创新2030—重大项目”, 立项实施了“A”(编号:…)、“B”
             elif re.search(rf"(?:{TRIG['organize'].pattern})$", self.text[max(0, m.start() - 6):m.start()]):
                 label, kind = "Event", "event"           # 举办“…”
             else:
@@ -346,7 +345,7 @@ class Recognizer:
                 if label == "Program" and "、" in seg:
                     start += seg.rindex("、") + 1
                     seg = self.text[start:m.end()]
-                if "“" in seg or "”" in seg or len(seg) > 40 or len(seg) - len(m.group(0)) < 2:
+                if re.search(r"[“”《》]", seg) or len(seg) > 40 or len(seg) - len(m.group(0)) < 2:
                     break
                 if "的" in seg:
                     start += seg.rindex("的") + 1
@@ -386,6 +385,19 @@ class Recognizer:
                 continue
             out.append(Mention(m.start(), m.end(), m.group(0), "Place", p.name, p.level, source="place"))
         return out
+
+
+QUOTED_ITEM = re.compile(r"(?:“[^“”\n]{2,40}”(?:[(（][^()（）\n]{0,30}[)）])?[、和及]?\s*)+$")
+
+
+def before_list(text: str, pos: int) -> str:
+    """The few characters before a list of quoted items that `pos` is one of: 立项实施了“A”(编号:1)、“B”."""
+    a = max(0, pos - 400)
+    head = text[a:pos]
+    m = QUOTED_ITEM.search(head)
+    if m:
+        head = head[:m.start()]
+    return head[-8:]
 
 
 _UNQUOTED: dict[int, re.Pattern] = {}

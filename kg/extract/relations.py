@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kg import data
-from kg.extract.mentions import Mention, TRIG, alt, is_generic, clean_name, INST_SUFFIX, suffix_kind
+from kg.extract.mentions import Mention, TRIG, alt, is_generic, clean_name, INST_SUFFIX, suffix_kind, before_list
 from kg.extract.spans import Cover, in_range
 from kg.extract.structure import DATE_CN, iso_date
 from kg.records import Node, norm
@@ -202,7 +202,8 @@ def _preceded_by(text: str, a: int, start: int, words: tuple[str, ...]) -> bool:
     """Whether text[a:start] ends with one of `words`, past earlier quoted items of a list."""
     pre = re.sub(r"(?:“[^”]*”[、和及]?\s*)+$", "", text[a:start])
     pre = re.sub(r"(了|好)$", "", pre)
-    return pre.endswith(words)
+    # a quoted list whose items carry their own (编号:…) runs past the clause's colons
+    return pre.endswith(words) or re.sub(r"(了|好)$", "", before_list(text, start)).endswith(words)
 
 
 def _leads(doc, sent, ms, subj, partners):

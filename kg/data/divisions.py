@@ -27,7 +27,7 @@ from typing import Iterable, NamedTuple
 
 DATA_DIR = Path(__file__).resolve().parent
 TABLE = DATA_DIR / "admin_divisions.tsv"
-COLUMNS = ("code", "name", "level", "kind", "parent", "short_forms")
+COLUMNS = ("code", "name", "level", "kind", "parent", "short_forms", "until", "successor")
 LEVELS = ("province", "prefecture", "county")
 
 
@@ -39,6 +39,8 @@ class Division(NamedTuple):
     parent: str | None            # code of the division above (a county under a province directly: the province)
     province: str                 # code of its provincial-level division (its own code for a province)
     short_forms: tuple[str, ...]  # forms used in prose (文山州, 文山); the full name is not repeated here
+    until: int | None = None      # a former division: the year it was abolished or renamed (None: current)
+    successor: str | None = None  # a former division: the code of the current division that took it over
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -143,16 +145,29 @@ def _parse(text: str) -> tuple[Division, ...]:
             if header != COLUMNS:
                 raise ValueError(f"{TABLE.name}: columns {header} are not {COLUMNS}")
             continue
-        code, name, level, kind, parent, forms = cells
+        code, name, level, kind, parent, forms, until, successor = cells
         rows.append(Division(code, name, level, kind, parent or None, code[:2] + "0000",
-                             tuple(forms.split(",")) if forms else ()))
+                             tuple(forms.split(",")) if forms else (),
+                             int(until) if until else None, successor or None))
     return tuple(rows)
 
 
 @lru_cache(maxsize=1)
+def _table() -> tuple[tuple[Division, ...], tuple[Division, ...]]:
+    rows = _parse(TABLE.read_text(encoding="utf-8"))
+    return tuple(d for d in rows if d.until is None), tuple(d for d in rows if d.until is not None)
+
+
 def divisions() -> tuple[Division, ...]:
-    """Every division, ordered by code; parsed once per process."""
-    return _parse(TABLE.read_text(encoding="utf-8"))
+    """Every current division, ordered by code; parsed once per process."""
+    return _table()[0]
+
+
+def former() -> tuple[Division, ...]:
+    """Divisions abolished or renamed since the table's `former_since` year (横县 → 横州市,
+    莱芜市 → 济南市), with `until` and `successor`; a renamed one may share its code with
+    the current division."""
+    return _table()[1]
 
 
 @lru_cache(maxsize=1)
@@ -169,69 +184,94 @@ def source() -> dict[str, str]:
     return meta
 
 
+def _form_index(rows: Iterable[Division]) -> dict[str, tuple[Division, ...]]:
+    forms: dict[str, list[Division]] = defaultdict(list)
+    for d in rows:
+        for f in d.forms:
+            forms[f].append(d)
+    return {k: tuple(dict.fromkeys(v)) for k, v in forms.items()}
+
+
 @lru_cache(maxsize=1)
 def _index() -> tuple[dict[str, Division], dict[str, tuple[Division, ...]], dict[str, tuple[Division, ...]]]:
     codes = {d.code: d for d in divisions()}
     kids: dict[str, list[Division]] = defaultdict(list)
-    forms: dict[str, list[Division]] = defaultdict(list)
     for d in divisions():
         if d.parent:
             kids[d.parent].append(d)
-        for f in d.forms:
-            forms[f].append(d)
-    return (codes, {k: tuple(v) for k, v in kids.items()},
-            {k: tuple(dict.fromkeys(v)) for k, v in forms.items()})
+    return codes, {k: tuple(v) for k, v in kids.items()}, _form_index(divisions())
+
+
+@lru_cache(maxsize=1)
+def _former_index() -> tuple[dict[str, Division], dict[str, tuple[Division, ...]]]:
+    codes: dict[str, Division] = {}
+    for d in former():
+        codes.setdefault(d.code, d)
+    return codes, _form_index(former())
 
 
 def by_code(code: str) -> Division | None:
-    """The division with this 6-digit code (a 12-digit code is cut to its first six)."""
+    """The current division with this 6-digit code (a 12-digit code is cut to its first six)."""
     return _index()[0].get(code[:6])
 
 
 def children(code: str) -> tuple[Division, ...]:
-    """The divisions directly under `code` (a province's prefectures and directly-administered counties)."""
+    """The current divisions directly under `code` (a province's prefectures and directly-administered counties)."""
     return _index()[1].get(code, ())
 
 
-def ancestors(code: str) -> tuple[Division, ...]:
-    """The chain above `code`, nearest first (思明区 → 厦门市, 福建省)."""
+def ancestors(code: str | Division) -> tuple[Division, ...]:
+    """The chain above a division (a code, or a record: a former one's parent may be former too),
+    nearest first: 思明区 → 厦门市, 福建省."""
+    d = by_code(code) if isinstance(code, str) else code
     chain = []
-    d = by_code(code)
     while d is not None and d.parent:
-        d = by_code(d.parent)
+        d = by_code(d.parent) or _former_index()[0].get(d.parent)
         if d is not None:
             chain.append(d)
     return tuple(chain)
 
 
-def forms() -> dict[str, tuple[Division, ...]]:
-    """Every full name and short form → the divisions it can name (for building a matcher)."""
-    return _index()[2]
+def forms(former: bool = False) -> dict[str, tuple[Division, ...]]:
+    """Every full name and short form → the divisions it can name (for building a matcher);
+    with `former`, the former divisions' forms instead."""
+    return _former_index()[1] if former else _index()[2]
 
 
-def lookup(form: str) -> tuple[Division, ...]:
-    """Every division named by `form`, a full name or a short form (朝阳 → four places)."""
-    return _index()[2].get(form, ())
+def lookup(form: str, former: bool = False) -> tuple[Division, ...]:
+    """Every current division named by `form`, a full name or a short form (朝阳 → four places);
+    with `former`, former divisions follow the current ones (江北区 → Ningbo's, then Chongqing's)."""
+    found = _index()[2].get(form, ())
+    if former:
+        found += _former_index()[1].get(form, ())
+    return found
 
 
 def ambiguous(form: str) -> bool:
-    """True when `form` names more than one division nationally (鼓楼区, 朝阳, 吉林)."""
+    """True when `form` names more than one current division nationally (鼓楼区, 朝阳, 吉林)."""
     return len(lookup(form)) > 1
 
 
 def is_within(d: Division, code: str) -> bool:
     """True when `d` is the division `code` or lies inside it."""
-    return d.code == code or any(a.code == code for a in ancestors(d.code))
+    return d.code == code or any(a.code == code for a in ancestors(d))
 
 
-def resolve(form: str, within: str | Iterable[str] | None = None) -> Division | None:
+def resolve(form: str, within: str | Iterable[str] | None = None, former: bool = False) -> Division | None:
     """The single division `form` names, or None. With `within` (a code, or codes such as the
     letter's province and city), only candidates inside one of them count, so a bare short form
-    is read in the letter's own context: resolve("朝阳区", within="220000") → 长春市朝阳区."""
-    cands = lookup(form)
-    if within is not None:
-        scope = (within,) if isinstance(within, str) else tuple(within)
-        cands = tuple(d for d in cands if any(is_within(d, c) for c in scope))
+    is read in the letter's own context: resolve("朝阳区", within="220000") → 长春市朝阳区.
+    With `former`, a former division counts when no current one matches."""
+    scope = None if within is None else ((within,) if isinstance(within, str) else tuple(within))
+
+    def pick(cands):
+        if scope is not None:
+            cands = tuple(d for d in cands if any(is_within(d, c) for c in scope))
+        return cands
+
+    cands = pick(lookup(form))
+    if not cands and former:
+        cands = pick(_former_index()[1].get(form, ()))
     return cands[0] if len(cands) == 1 else None
 
 

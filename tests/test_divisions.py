@@ -96,6 +96,14 @@ def test_short_form_rules(name, level, forms):
     assert dv.short_forms(name, level) == forms
 
 
+def test_bare_forms_are_the_short_forms_without_a_suffix():
+    (ws,) = dv.lookup("文山州")
+    assert ws.bare_forms == ("文山",)
+    assert dv.lookup("鄂伦春旗")[0].bare_forms == ()
+    assert dv.lookup("旺苍县")[0].bare_forms == ("旺苍",)
+    assert dv.lookup("郑州市")[0].bare_forms == ("郑州",)
+
+
 def test_kinds():
     assert dv.kind_of("新密市", "county") == "县级市"
     assert dv.kind_of("郑州市", "prefecture") == "地级市"

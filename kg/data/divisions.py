@@ -47,6 +47,15 @@ class Division(NamedTuple):
         """The full name and every short form."""
         return (self.name, *self.short_forms)
 
+    @property
+    def bare_forms(self) -> tuple[str, ...]:
+        """The short forms without a kind suffix (文山, 旺苍, 郑州; not 文山州, 峨边县): in prose
+        these are read only in the letter's own province or city, and some are also ordinary
+        words (公安县 → 公安, 比如县 → 比如, 资源县 → 资源)."""
+        if self.kind in ("自治州", "自治县", "自治旗"):
+            return tuple(f for f in self.short_forms if not f.endswith(self.kind[-1]))
+        return self.short_forms
+
 
 # --- the rules for kinds and short forms (used by the generator, and checked by the tests) ---
 

@@ -13,9 +13,13 @@ has no dependency on the package.
     '朝阳区'
 
 A short form can name several places (朝阳区 in Beijing and in Changchun, 鼓楼区 in
-five cities, 吉林 the province and the city): `lookup` returns every candidate,
+four cities, 吉林 the province and the city): `lookup` returns every candidate,
 `ambiguous` tells whether there is more than one, and `resolve` picks the single
 candidate inside a province or city, or none.
+
+Divisions abolished or renamed since the table's `former_since` year (重庆市江北区,
+横县, 莱芜市) are rows of their own with `until` and `successor`; `former()` lists
+them, and `lookup`/`resolve` count them only when asked (`former=True`).
 """
 from __future__ import annotations
 

@@ -13,10 +13,11 @@ CN_NUM = "〇零一二三四五六七八九十百"
 
 @dataclass(frozen=True)
 class Place:
-    name: str        # full official name (吉林省, 郑州市)
-    short: str       # short name (吉林, 郑州)
-    level: str       # province | city
+    name: str        # full official name as bodies carry it (吉林省, 郑州市, 厦门市思明区, 旺苍县)
+    short: str       # short name (吉林, 郑州, 思明)
+    level: str       # province | city | county
     province: str    # full name of the province
+    city: str = ""   # a county's prefecture-level city (or municipality), if any
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,14 @@ class Gazetteer:
             if p.get("kind") == "municipality":
                 self.cities[p["full"]] = Place(p["full"], p["name"], "city", p["full"])
             for c in p["cities"]:
-                full = c if c.endswith(("州", "盟", "地区")) and len(c) > 3 else c + "市"
+                full = c if c.endswith(("自治州", "盟", "地区")) else c + "市"
                 cp = Place(full, c, "city", p["full"])
                 self.cities[full] = cp
                 self.places.setdefault(full, cp)
                 # a short city name that is also a province's keeps the province
                 self.places.setdefault(c, cp)
+        self.counties: dict[str, list[Place]] = {}   # a county's surface form → every county so named
+        self._add_divisions()
         # local body forms → (canonical template, kind, bare, prefix_only)
         self.local_forms: dict[str, tuple[str, str, bool, bool]] = {}
         for b in bodies["local"]:
@@ -80,6 +83,44 @@ class Gazetteer:
         self.doc_prefix_order = sorted(self.doc_prefix, key=len, reverse=True)
         self._compile()
 
+    def _add_divisions(self):
+        """Prefecture- and county-level divisions from the national table (kg/data/admin_divisions.tsv):
+        文山州 is 文山壮族苗族自治州; 思明区 is 厦门市思明区 (a district carries its city's name), 旺苍县 itself."""
+        from kg.data import divisions as dv
+        by_code = {d.code: d for d in dv.divisions()}
+        for d in dv.divisions():
+            prov = by_code.get(d.province)
+            if prov is None or prov.name not in self.provinces:
+                continue
+            if d.level == "prefecture":
+                cp = self.cities.get(d.name) or Place(d.name, d.short_forms[0] if d.short_forms else d.name, "city", prov.name)
+                self.cities.setdefault(d.name, cp)
+                for f in (d.name, *d.short_forms):
+                    if len(f) >= 2 and f not in self.provinces:
+                        self.places.setdefault(f, cp)
+            elif d.level == "county" and len(d.name) > 2:          # 城区, 郊区, 矿区 are also common nouns
+                parent = by_code.get(d.parent or "")
+                city = self.cities.get(parent.name) if parent else None
+                full = city.name + d.name if city and d.kind == "区" else d.name
+                pl = Place(full, d.short_forms[0] if d.short_forms else d.name, "county", prov.name,
+                           city.name if city else "")
+                # the forms that carry their kind (旺苍县, 思明区, 峨边县): a bare 旺苍 or 会同 is left alone
+                for f in {d.name, full, *(x for x in d.short_forms if x not in d.bare_forms)}:
+                    self.counties.setdefault(f, []).append(pl)
+                    self.places.setdefault(f, pl)
+
+    def county(self, surface: str, province: Place | None, city: Place | None) -> Place | None:
+        """The county a form names where the letter is (朝阳区 in a Changchun letter), or the only one."""
+        cands = self.counties.get(surface, [])
+        for scope in ((city.name if city else None), (province.name if province else None)):
+            if scope:
+                hits = [c for c in cands if scope in (c.city, c.province)]
+                if len(hits) == 1:
+                    return hits[0]
+        if province is not None:
+            return None       # a province's letter names its own counties (我局会同县财政局: not 会同县)
+        return cands[0] if len(cands) == 1 else None
+
     def _compile(self):
         alt = union
         named_places = [p for p in self.places]
@@ -93,6 +134,7 @@ class Gazetteer:
         self.national_re = re.compile(alt(self.national))
         self.self_re = re.compile(alt(self.self_forms))
         self.place_re = re.compile(alt(named_places))
+        self.county_re = re.compile(alt(self.counties))
         self.university_re = re.compile(alt(self.university))
         self.national_bare_re = re.compile(alt(self.national_bare))
         agencies = [f for f, v in self.national.items() if v[2] == "Agency"]
@@ -124,11 +166,18 @@ class Gazetteer:
                 template, kind, _bare, prefix_only = self.local_forms[m.group("form")]
                 if not prefix_only:
                     yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=county.name), kind)
-        for m in self.local_re.finditer(text):
+        pos = 0
+        while (m := self.local_re.search(text, pos)) is not None:
+            pos = m.end()
             prefix, form = m.group("prefix"), m.group("form")
             template, kind, _bare, prefix_only = self.local_forms[form]
             level = self.level_prefix.get(prefix)
-            if level is None:
+            if level is None and prefix in self.counties:
+                place = self.county(prefix, province, city)
+                if place is None:
+                    pos = m.start() + 1   # not this letter's county (我局会同县财政局): a shorter prefix may be
+                    continue
+            elif level is None:
                 place = self.places[prefix]
                 if prefix_only and prefix not in (place.name,) and len(prefix) < 2:
                     continue
@@ -138,7 +187,7 @@ class Gazetteer:
                 place = city
             else:
                 place = county
-            if prefix_only and level is None and not prefix.endswith(("省", "市", "区", "州")):
+            if prefix_only and level is None and not prefix.endswith(("省", "市", "区", "州", "县", "旗", "盟")):
                 continue   # 吉林委 is not a party committee
             if level == "county" and prefix_only:
                 continue
@@ -210,6 +259,9 @@ class Gazetteer:
 
     def county_of(self, signer: str, province: Place | None, city: Place | None) -> Place | None:
         """The county or district of a signer the data does not list (红安县科学技术和经济信息化局)."""
+        s = signer[len(city.name):] if city and signer.startswith(city.name) else signer
+        if (m := self.county_re.match(s)) is not None:
+            return self.county(m.group(0), province, city)
         m = re.match(r"^([\u4e00-\u9fff]{1,4}?(?:县|区|旗))", signer)
         if not m or m.group(1) in self.places or (city and signer.startswith(city.name)):
             return None

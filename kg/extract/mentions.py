@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from kg import data
 from kg.extract.names import Gazetteer, Place
-from kg.extract.trie import union
+from kg.extract.trie import WordMatch, union
 
 LEX = data.load("lexicon")
 CJK = r"\u4e00-\u9fff"
@@ -367,7 +367,12 @@ class Recognizer:
     def unquoted_policies(self) -> list[Mention]:
         """Plans named without book-title marks: 福建省新型基础设施建设三年行动计划(2023-2025年)."""
         out = []
-        for m in _unquoted_policy_re(self.gaz).finditer(self.text):
+        tail = _UNQUOTED_TAIL
+        for place in self.gaz.place_re.finditer(self.text):
+            m = tail.match(self.text, place.end())
+            if m is None:
+                continue
+            m = WordMatch(self.text, place.start(), m.end())
             if self.inside_protected(m.start(), m.end()) or self.text[m.start() - 1: m.start()] == "《":
                 continue
             before = self.text[max(0, m.start() - 8): m.start()]
@@ -400,15 +405,8 @@ def before_list(text: str, pos: int) -> str:
     return head[-8:]
 
 
-_UNQUOTED: dict[int, re.Pattern] = {}
-
-
-def _unquoted_policy_re(gaz) -> re.Pattern:
-    pat = _UNQUOTED.get(id(gaz))
-    if pat is None:
-        pat = _UNQUOTED[id(gaz)] = re.compile(
-            rf"(?:{alt(gaz.places)})[{CJK}0-9\-—]{{2,30}}?(?:规划|纲要|行动计划|实施方案)(?:[(（]\d{{4}}[-—]\d{{4}}年[)）])?")
-    return pat
+# a plan named without title marks after its place: 福建省|新型基础设施建设三年行动计划(2023-2025年)
+_UNQUOTED_TAIL = re.compile(rf"[{CJK}0-9\-—]{{2,30}}?(?:规划|纲要|行动计划|实施方案)(?:[(（]\d{{4}}[-—]\d{{4}}年[)）])?")
 
 
 CLAUSE_END = re.compile(r"[，,。；;！？\n：:]")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg import data
-from kg.extract.trie import union
+from kg.extract.trie import Words, union
 
 CN_NUM = "〇零一二三四五六七八九十百"
 
@@ -18,6 +18,29 @@ class Place:
     level: str       # province | city | county
     province: str    # full name of the province
     city: str = ""   # a county's prefecture-level city (or municipality), if any
+
+
+class LocalMatch:
+    """A place + form match (吉林省|科技厅), read like a regex match with named groups."""
+
+    def __init__(self, text: str, s: int, e: int, tail: re.Match):
+        self.text, self.s, self.e, self.tail, self.rejected = text, s, e, tail, False
+
+    def start(self) -> int:
+        return self.s
+
+    def end(self) -> int:
+        return self.tail.end()
+
+    def group(self, name=0) -> str:
+        if name == "prefix":
+            return self.text[self.s:self.e]
+        if name in ("term", "form"):
+            return self.tail.group(name)
+        return self.text[self.s:self.tail.end()]
+
+    def reject(self) -> None:
+        self.rejected = True
 
 
 @dataclass(frozen=True)
@@ -126,15 +149,17 @@ class Gazetteer:
         named_places = [p for p in self.places]
         prefixes = named_places + list(self.level_prefix)
         forms = [f for f, v in self.local_forms.items()]
-        self.local_re = re.compile(
-            rf"(?P<prefix>{alt(prefixes)})(?P<term>第[{CN_NUM}\d]+届)?(?P<form>{alt(forms)})")
+        # a local body is a place (or a level: 省, 市, 县) then a body's form: the places are found in one
+        # pass (Aho-Corasick), the form is matched where each place ends
+        self.prefixes = Words(prefixes)
+        self.local_tail = re.compile(rf"(?P<term>第[{CN_NUM}\d]+届)?(?P<form>{alt(forms)})")
         self._forms_alt = alt(forms)
         bare = [f for f, v in self.local_forms.items() if v[2]]
         self.bare_re = re.compile(rf"(?P<form>{alt(bare)})")
         self.national_re = re.compile(alt(self.national))
         self.self_re = re.compile(alt(self.self_forms))
-        self.place_re = re.compile(alt(named_places))
-        self.county_re = re.compile(alt(self.counties))
+        self.place_re = Words(named_places)
+        self.county_re = Words(self.counties)
         self.university_re = re.compile(alt(self.university))
         self.national_bare_re = re.compile(alt(self.national_bare))
         agencies = [f for f, v in self.national.items() if v[2] == "Agency"]
@@ -166,16 +191,14 @@ class Gazetteer:
                 template, kind, _bare, prefix_only = self.local_forms[m.group("form")]
                 if not prefix_only:
                     yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=county.name), kind)
-        pos = 0
-        while (m := self.local_re.search(text, pos)) is not None:
-            pos = m.end()
+        for m in self._local_matches(text):
             prefix, form = m.group("prefix"), m.group("form")
             template, kind, _bare, prefix_only = self.local_forms[form]
             level = self.level_prefix.get(prefix)
             if level is None and prefix in self.counties:
                 place = self.county(prefix, province, city)
                 if place is None:
-                    pos = m.start() + 1   # not this letter's county (我局会同县财政局): a shorter prefix may be
+                    m.reject()      # not this letter's county (我局会同县财政局): a shorter prefix may be
                     continue
             elif level is None:
                 place = self.places[prefix]
@@ -195,6 +218,24 @@ class Gazetteer:
                 yield BodyMatch(m.start(), m.end(), m.group(0), m.group(0), kind, resolved=False)
                 continue
             yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=place.name), kind)
+
+    def _local_matches(self, text: str):
+        """place + form matches, leftmost first and not overlapping; at each start the longest
+        place that a form follows (吉林省科技厅), a shorter one if the consumer rejects it."""
+        occ = self.prefixes.occurrences(text)
+        done = 0
+        for s in sorted(occ):
+            if s < done:
+                continue
+            for e in occ[s]:
+                t = self.local_tail.match(text, e)
+                if t is None:
+                    continue
+                m = LocalMatch(text, s, e, t)
+                yield m
+                if not m.rejected:
+                    done = t.end()
+                    break
 
     def bare_bodies(self, text: str, province: Place | None):
         """Province-level departments named with no prefix (科技厅 in a province's letter)."""

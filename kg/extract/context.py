@@ -35,7 +35,7 @@ UNIT_OF_BODY = re.compile(r"^(.{2,30}?)(?:办公室|办公厅|[\u4e00-\u9fff]{2,
 
 def is_national(st: Structure) -> bool:
     """A reply to a proposal of the national assemblies (全国政协, 全国人大)."""
-    return bool(NATIONAL_SESSION.search(" ".join([st.session, st.title, *st.title_aliases])))
+    return bool(NATIONAL_SESSION.search(" ".join([st.session, st.title, *st.title_aliases, st.ack])))
 
 
 def _as_body(gaz: Gazetteer, s: str, province, city, county=None):

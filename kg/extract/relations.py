@@ -12,7 +12,7 @@ from kg.records import Node, norm
 
 LEX = data.load("lexicon")
 ADVERBIALS = alt(LEX["sentence"]["leading_adverbials"])
-LEAD_IN = re.compile(rf"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]\s*)?(?:(?:{ADVERBIALS}|(?:根据|按照|依据|围绕|针对|为了|为)[^，,。]{{2,30}}[，,]|\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:以来)?|“[^”]{{2,8}}”期间)[，,、\s]*)*")
+LEAD_IN = re.compile(rf"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]\s*)?(?:(?:{ADVERBIALS}|(?:根据|按照|依据|围绕|针对|为了|为)[^，,。]{{2,30}}[，,]|\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:以来)?|“[^”]{{2,8}}”(?:期间|以来))[，,、\s]*)*")
 CLAUSE_SEP = re.compile(r"[，,；;：:]")
 ISSUE_WORD = re.compile(alt(LEX['triggers']['issue'] + LEX['triggers']['pass']))
 ISSUE_TAIL = re.compile(rf"(?:{ISSUE_WORD.pattern})(?:了|的)?\s*$")

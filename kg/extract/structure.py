@@ -20,8 +20,11 @@ SALUTATION = re.compile(rf"^\s*(?:尊敬的)?([\u4e00-\u9fff·]{{2,5}}?(?:[、�
 DATE_HAN = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 HAN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
 COLLECTIVE = re.compile(r"^\s*(?:尊敬的)?([\u4e00-\u9fff（）()]{3,30}?(?:委员会|委|会|党|支部|组|小组|界别|联合会|协会))\s*[:：]\s*$")
-SESSION = re.compile(rf"((?:全国|省|市|区|县|自治区)?(?:政协|人大)[\u4e00-\u9fff]{{0,6}}?第?[{CN_NUM}\d]+届[{CN_NUM}\d]*(?:次会议)?"
-                     rf"(?:第?[{CN_NUM}\d]+次会议)?)")
+# 省政协十二届五次会议, 政协十三届全国委员会第三次会议, 十四届全国人大一次会议, 市政协2023年度
+SESSION = re.compile(rf"((?:全国|省|市|区|县|州|自治区)?(?:政协|人大)[\u4e00-\u9fff]{{0,6}}?第?[{CN_NUM}\d]+届"
+                     rf"(?:全国委员会|委员会|全国人民代表大会|人民代表大会)?[{CN_NUM}\d]*(?:次会议)?(?:第?[{CN_NUM}\d]+次会议)?"
+                     rf"|第?[{CN_NUM}\d]+届全国(?:人大|政协|人民代表大会)(?:常委会)?第?[{CN_NUM}\d]+次会议"
+                     rf"|(?:全国|省|市|区|县|州)?(?:政协|人大)\d{{4}}年度?)")
 PROPOSAL_NO = re.compile(r"第?\s*([A-Za-z]?\d{1,9})\s*号\s*(?:委员|代表|重点|集体|[(（][^)）]{1,12}[)）])?(提案|建议|议案)")
 SENTENCE_END = re.compile(r"[。！？!?]|\n")
 # Web-page scaffolding that never holds facts.
@@ -63,6 +66,7 @@ class Structure:
     recipient: str = ""               # the proposer (a body, for a collective proposal)
     recipient_role: str = ""
     co_recipients: list[str] = field(default_factory=list)   # further proposers: 张三、李四委员
+    ack: str = ""                     # the sentence acknowledging the proposal (…收悉)
     proposal_title: str = ""
     proposal_aliases: list[str] = field(default_factory=list)
     proposal_number: str = ""
@@ -243,7 +247,7 @@ def parse(text: str) -> Structure:
         if st.meta.get(key):
             st.proposal_title = st.meta[key]
             break
-    sent = text[ack_a:ack_b] if ack_a >= 0 else ""
+    sent = st.ack = text[ack_a:ack_b] if ack_a >= 0 else ""
     if sent:
         cands = [m for m in (re.search(r"《(.+)》", sent), re.search(r"“(.+)”", sent)) if m] or \
             [m for m in (re.search(r"(?:提出的|提出|接到|收到)((?:关于)?[^，。《“]{4,60}?的?(?:建议|提案|议案))", sent),

@@ -175,6 +175,7 @@ class Recognizer:
             from kg.extract.spans import Cover
             spans = [(bm.start, bm.end) for bm in self.gaz.national_bodies(self.text)]
             spans += [(bm.start, bm.end) for bm in self.gaz.local_bodies(self.text, self.province, self.city, self.county)]
+            spans += [(bm.start, bm.end) for bm in self.gaz.universities(self.text)]
             cover = self.__dict__["_named"] = Cover(spans)
         return cover
 

@@ -9,6 +9,7 @@ from kg import data
 from kg.extract.trie import Words, union
 
 CN_NUM = "〇零一二三四五六七八九十百"
+CAMPUS = re.compile(r"[(（]([\u4e00-\u9fff]{2,4})[)）]")
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,12 @@ class Gazetteer:
 
     def universities(self, text: str):
         for m in self.university_re.finditer(text):
-            yield BodyMatch(m.start(), m.end(), m.group(0), self.university[m.group(0)], "university", "Institution")
+            canonical, end = self.university[m.group(0)], m.end()
+            # a campus in another city is a university of its own: 哈尔滨工业大学(深圳), 哈工大（威海）
+            c = CAMPUS.match(text, end)
+            if c and c.group(1) in self.places:
+                canonical, end = f"{canonical}({c.group(1)})", c.end()
+            yield BodyMatch(m.start(), end, text[m.start():end], canonical, "university", "Institution")
 
     def canonical_body(self, surface: str, province: Place | None, city: Place | None,
                        county: Place | None = None) -> BodyMatch | None:

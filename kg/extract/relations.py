@@ -41,8 +41,8 @@ def extract_relations(doc) -> None:
         elif not subj:
             subj = carried.get(sent.para) or ([doc.replier] if doc.replier else [])
         sent.subjects = subj
-        for rule in (_issued, _implements, _leads, _organized, _supports, _cooperates, _members, _invested,
-                     _participates):
+        for rule in (_issued, _implements, _leads, _organized, _supports, _cooperates, _joint_with, _members,
+                     _invested, _participates):
             rule(doc, sent, ms, subj, partners)
     _cooperation_in_names(doc)
     _named_in_category_lists(doc, top)
@@ -262,7 +262,8 @@ def _cooperates(doc, sent, ms, subj, partners):
         pos = sent.start + w.end()
         clause_end = sent.start + (CLAUSE_SEP.search(sent.text, w.end()).start()
                                    if CLAUSE_SEP.search(sent.text, w.end()) else len(sent.text))
-        items = _list_items(doc, ms, pos, clause_end, labels=SUBJECT_LABELS)
+        items = _list_items(doc, ms, pos, clause_end, labels=SUBJECT_LABELS,
+                            create=bool(LIST_TAIL.search(text, pos, clause_end)))
         if not items:
             continue
         named = [it for it in items if it[2] is not None]
@@ -279,6 +280,27 @@ def _cooperates(doc, sent, ms, subj, partners):
                 continue
             for s in who:
                 doc.add_rel("COOPERATES_WITH", s, node, sent.start, sent.end)
+
+
+JOINT = re.compile(r"联合(?!国)")
+JOINT_WORK = re.compile(r"^(?:等\s*[\d一二三四五六七八九十]+\s*(?:个|家)?(?:部门|单位|机构))?\s*(?:成立|组建|开展|建立|设立|推进|实施|举办)")
+
+
+def _joint_with(doc, sent, ms, subj, partners):
+    """工业和信息化部联合发展改革委等15个部门成立…专班: the bodies after 联合 work with the subject.
+    (联合…印发《X》 is ISSUED, decided in _issued.)"""
+    text = doc.raw.text
+    for j in JOINT.finditer(text, sent.start, sent.end):
+        items, pos = [], j.end()
+        while (m := next((x for x in ms if x.start == pos and x.label in SUBJECT_LABELS), None)) is not None:
+            items.append(doc.node_for(m))
+            pos = m.end + (1 if text[m.end:m.end + 1] in "、和及" else 0)
+        if not items or not JOINT_WORK.match(text, pos if text[pos - 1:pos] not in "、和及" else pos - 1):
+            continue
+        before = [m for m in ms if m.end == j.start() and m.label in SUBJECT_LABELS]
+        for s in ([doc.node_for(before[-1])] if before else subj):
+            for p in items:
+                doc.add_rel("COOPERATES_WITH", s, p, sent.start, sent.end)
 
 
 def _cooperation_in_names(doc) -> None:

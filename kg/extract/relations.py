@@ -169,7 +169,8 @@ def _passive_issuers(doc, sent, ms, m) -> list:
     by = PASSIVE_BY.match(text, m.end, sent.end)
     if not by:
         return []
-    body = next((x for x in ms if by.end() <= x.start <= by.end() + 24 and x.label in SUBJECT_LABELS), None)
+    # the body may sit inside a longer name (…全国人民代表大会常务委员会第二十五次会议)
+    body = next((x for x in doc.mentions if by.end() <= x.start <= by.end() + 24 and x.label in SUBJECT_LABELS), None)
     if body is None or not ISSUE_WORD.search(text, body.end, sent.end):
         return []
     return [doc.node_for(body)]
@@ -196,6 +197,9 @@ def _implements(doc, sent, ms, subj, partners):
 
 # verbs that put a programme or an event in the subject's hands (启动实施…, 举办…)
 ACT_WORDS = tuple(LEX["triggers"]["lead"] + LEX["triggers"]["organize"])
+ORGANIZE_WORDS = tuple(LEX["triggers"]["organize"])
+# 遴选10个县作为“…实验区”, 确定…为…试点: the agency that selects the units runs the programme
+SELECTS = re.compile(r"(?:遴选|评选|选定|确定|认定|择优选择)[^。；]{0,40}?(?:作为|为)\s*$")
 
 
 def _preceded_by(text: str, a: int, start: int, words: tuple[str, ...]) -> bool:
@@ -211,7 +215,8 @@ def _leads(doc, sent, ms, subj, partners):
         if m.label != "Program":
             continue
         a = _clause_start(doc.raw.text, sent.start, m.start)
-        if _preceded_by(doc.raw.text, a, m.start, ACT_WORDS):
+        if _preceded_by(doc.raw.text, a, m.start, ACT_WORDS) or \
+                SELECTS.search(re.sub(r"“[^”]*”[、和及]\s*$", "", doc.raw.text[sent.start:m.start])):
             for who in subj:
                 doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
 
@@ -222,8 +227,11 @@ def _organized(doc, sent, ms, subj, partners):
         if m.label != "Event":
             continue
         a = _clause_start(text, sent.start, m.start)
-        if _preceded_by(text, a, m.start, ACT_WORDS):
-            for who in subj:
+        if _preceded_by(text, a, m.start, ACT_WORDS) or _preceded_by(text, a, m.start, ORGANIZE_WORDS):
+            # a body joined by 与 before the verb hosts it too: (教育部)与联合国教科文组织在北京召开…
+            co = [doc.node_for(x) for x in ms if x.start < m.start and x.label in SUBJECT_LABELS
+                  and text[x.start - 1:x.start] in "与同和" and a <= x.start]
+            for who in [*subj, *co]:
                 doc.add_rel("ORGANIZED", who, doc.node_for(m), sent.start, sent.end)
 
 

@@ -251,7 +251,10 @@ class Recognizer:
             start = left_extent(self.text, m.start(), a, places=self.gaz.places)
             # a name does not run across a body the data knows: 州教育体育局高度重视学校
             for x in self.named_spans().spans_in(start, m.start()):
-                start = left_extent(self.text, m.start(), max(a, x[1]), places=self.gaz.places)
+                cut = left_extent(self.text, m.start(), max(a, x[1]), places=self.gaz.places)
+                if cut > x[1]:
+                    start = cut   # a verb between: the body is the sentence's subject, not part of the name
+                # else the name goes on from the body: 哈工大(深圳)未来技术学院 is one of its units
             while self.text[start:start + 1] == "“" and "”" not in self.text[start:end]:
                 start += 1    # an opening quote whose name runs past this ending
             name = clean_name(self.text[start:end])

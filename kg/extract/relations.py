@@ -112,7 +112,7 @@ def _bodies_in(doc, ms, a, b):
 
 # what may stand between two titles of one list: 《A》《B》, 《A》(国发〔2018〕11号)、《B》和《C》
 TITLE_LIST_GAP = re.compile(r"^\s*(?:[(（][^()（）]{0,40}[)）])?\s*[、和及与，,]?\s*$")
-PASSIVE_BY = re.compile(r"^[^，。；]{0,8}?由")
+PASSIVE_BY = re.compile(r"[^，。；]{0,8}?由")
 
 
 def _issued(doc, sent, ms, subj, partners):
@@ -281,7 +281,9 @@ def _cooperates(doc, sent, ms, subj, partners):
         if not COOP.search(rest):
             continue
         # the subject is whoever stands before 与 (an explicit body) or the sentence's subject
-        before = [m for m in ms if m.end == sent.start + w.start() and m.label in SUBJECT_LABELS]
+        # whoever stands right before 与, adverbs apart (哈工大(深圳)正与…), else the sentence's subject
+        gap = re.search(r"[正已将还也并均]{0,2}$", text[sent.start:sent.start + w.start()])
+        before = [m for m in ms if m.end == sent.start + gap.start() and m.label in SUBJECT_LABELS]
         who = [doc.node_for(before[-1])] if before else subj
         for _a, _b, node in items:
             if node is None:
@@ -291,7 +293,7 @@ def _cooperates(doc, sent, ms, subj, partners):
 
 
 JOINT = re.compile(r"联合(?!国)")
-JOINT_WORK = re.compile(r"^(?:等\s*[\d一二三四五六七八九十]+\s*(?:个|家)?(?:部门|单位|机构))?\s*(?:成立|组建|开展|建立|设立|推进|实施|举办)")
+JOINT_WORK = re.compile(r"(?:等\s*[\d一二三四五六七八九十]+\s*(?:个|家)?(?:部门|单位|机构))?\s*(?:成立|组建|开展|建立|设立|推进|实施|举办)")
 
 
 def _joint_with(doc, sent, ms, subj, partners):

@@ -69,6 +69,12 @@ def suffix_kind(name: str, table: dict) -> str | None:
     return table[m.group(1)] if m else None
 
 
+PARK_SHORT = LEX["park_short"]
+COUNTED = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座]")   # 12家银行: a count
+INNER_STOPS = "和经"
+STOP_EXCEPTION = re.compile(alt(LEX["words"]["stop_exceptions"]))     # stops that also occur in names right after a place (乐山嘉和…, 福建省数字经济…)
+
+
 def _after_place(text: str, pos: int, places, floor: int) -> bool:
     """Is `pos` one or two characters after a place name (乐山嘉|和, 福建省数字|经济)?"""
     for r in (1, 2):
@@ -84,12 +90,13 @@ def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30, places=N
     depth = 0
     while i > floor and end - i < max_len:
         stop = next((w for w in STOPS_BY_LAST.get(text[i - 1], ()) if text.startswith(w, i - len(w))
-                     and i - len(w) >= floor), None)
+                     and i - len(w) >= floor and not STOP_EXCEPTION.match(text, i - len(w))), None)
         # a one-character stop (为, 和, 同…) also occurs inside names (华为, 同方): it ends the name
         # only when what lies to its right is already a name of its own, and not when a place name
         # and a word of one or two characters come right before it (乐山嘉和…, 福建省数字经济…)
         if depth == 0 and stop and (len(stop) > 1 or (end - i >= 2 and not is_generic(text[i:end], "")
-                                                       and not (places and _after_place(text, i - 1, places, floor)))):
+                                                       and not (stop in INNER_STOPS and places
+                                                                and _after_place(text, i - 1, places, floor)))):
             break
         ch = text[i - 1]
         if ch in ")）":
@@ -177,6 +184,7 @@ class Recognizer:
             spans += [(bm.start, bm.end) for bm in self.gaz.local_bodies(self.text, self.province, self.city, self.county)]
             spans += [(bm.start, bm.end) for bm in self.gaz.universities(self.text)]
             cover = self.__dict__["_named"] = Cover(spans)
+            cover.exact = set(spans)
         return cover
 
     def inside_protected(self, a: int, b: int) -> bool:
@@ -212,7 +220,7 @@ class Recognizer:
                 continue
             found.append(Mention(s, e, bm.surface, "Agency", canonical, bm.kind, source="local"))
         for bm in g.local_offices(seg):
-            found.append(Mention(a + bm.start, a + bm.end, bm.surface, "Agency", bm.canonical, bm.kind, source="office"))
+            found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="office"))
         for bm in g.national_bodies(seg):
             found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="national"))
         if self.national:
@@ -258,8 +266,10 @@ class Recognizer:
             while self.text[start:start + 1] == "“" and "”" not in self.text[start:end]:
                 start += 1    # an opening quote whose name runs past this ending
             name = clean_name(self.text[start:end])
-            if len(name) - len(suffix) < 2 or is_generic(name, suffix):
+            if len(name) - len(suffix) < 2 or is_generic(name, suffix) or COUNTED.match(name):
                 continue
+            if (start, end) in self.named_spans().exact:
+                continue      # 中国人民银行: a body the naming data knows, found by its own recognizer
             if strict and suffix not in STRONG_INST:
                 continue
             if suffix == "中心" and len(name) - len(suffix) < 4:
@@ -267,7 +277,11 @@ class Recognizer:
             if self.inside_protected(start, end):
                 continue
             kind = suffix_kind(name, INST_SUFFIX) or "institution"
-            out.append(Mention(start, end, self.text[start:end], "Institution", name, kind, source="suffix"))
+            aliases = set()
+            if suffix in PARK_SHORT and PARK_SHORT[suffix] != suffix:
+                aliases.add(name)
+                name = name[: len(name) - len(suffix)] + PARK_SHORT[suffix]     # 长沙经开区 → 长沙经济技术开发区
+            out.append(Mention(start, end, self.text[start:end], "Institution", name, kind, aliases, source="suffix"))
         return longest_first(out)
 
     def group_names(self, bodies: list[Mention]) -> list[Mention]:
@@ -307,6 +321,8 @@ class Recognizer:
             start = m.start()
             # a modifier glued to the quote belongs to the name: 科技成果转化“双千工程”
             ls = left_extent(self.text, start, max_len=12)
+            while ls < start and self.text[ls] in "了的和与及、":
+                ls += 1       # 实施了“…”: a particle is no modifier
             if label == "Program" and ls < start and not self.text[ls:start].startswith(tuple("我省市")) \
                     and not re.search(r"[“”]", self.text[ls:start]) \
                     and (TRIG["lead"].search(self.text, max(0, ls - 4), ls) or TRIG["organize"].search(self.text, max(0, ls - 4), ls)):

@@ -9,6 +9,7 @@ from kg import data
 from kg.extract.trie import Words, union
 
 CN_NUM = "〇零一二三四五六七八九十百"
+COMMON_STEMS = "城郊矿和与及市省区县各本全大小东西南北中上下内外"
 CAMPUS = re.compile(r"[(（]([\u4e00-\u9fff]{2,4})[)）]")
 
 
@@ -122,7 +123,8 @@ class Gazetteer:
                 for f in (d.name, *d.short_forms):
                     if len(f) >= 2 and f not in self.provinces:
                         self.places.setdefault(f, cp)
-            elif d.level == "county" and len(d.name) > 2:          # 城区, 郊区, 矿区 are also common nouns
+            elif d.level == "county" and not (len(d.name) == 2 and d.name[0] in COMMON_STEMS):
+                # 城区, 郊区, 和县: a one-character stem that is a common word makes no name in prose
                 parent = by_code.get(d.parent or "")
                 city = self.cities.get(parent.name) if parent else None
                 full = city.name + d.name if city and d.kind == "区" else d.name
@@ -163,7 +165,8 @@ class Gazetteer:
         self.county_re = Words(self.counties)
         self.university_re = re.compile(alt(self.university))
         self.national_bare_re = re.compile(alt(self.national_bare))
-        agencies = [f for f, v in self.national.items() if v[2] == "Agency"]
+        # national bodies and national banks have offices in places (中国人民银行重庆市分行, 工商银行南京分行)
+        agencies = [f for f, v in self.national.items() if v[2] == "Agency" or v[1] == "financial"]
         self.office_re = re.compile(rf"(?P<body>{alt(agencies)})(?P<place>{alt(named_places)})(?P<unit>{alt(self.office_units)})")
         # a democratic party's committee: 民盟深圳市委会, 九三学社上海市委员会, 民进中央
         self.party_re = re.compile(rf"(?P<party>{alt(self.party)})(?:(?P<place>{alt(prefixes)})"
@@ -258,7 +261,9 @@ class Gazetteer:
             canonical = self.national[m.group("body")][0]
             body = m.group("body") if canonical.startswith("中华人民共和国") else canonical
             name = f"{body}{m.group('place')}{m.group('unit')}"     # the place as the office itself writes it
-            yield BodyMatch(m.start(), m.end(), m.group(0), name, "local_office")
+            _c, kind, label = self.national[m.group("body")]
+            yield BodyMatch(m.start(), m.end(), m.group(0), name, "financial" if kind == "financial" else "local_office",
+                            label)
 
     def national_bodies(self, text: str):
         for m in self.national_re.finditer(text):

@@ -142,7 +142,7 @@ def _issued(doc, sent, ms, subj, partners):
             issuers = _bodies_in(doc, ms, clause_a, m.start)
             if pol.id in doc.titled_issuers and not issuers:
                 issuers = []     # 出台《国务院关于…的意见》: the title names its issuer, the subject only cites it
-            elif not issuers or re.search(r"联合|会同|共同", window):
+            elif not issuers or _joins_subject(text, window, m.start, _first_body_at(ms, clause_a, m.start)):
                 issuers = issuers + subj + partners
             dates = list(DATE_CN.finditer(window))
             date = iso_date(dates[-1]) if dates else ""
@@ -161,6 +161,18 @@ def _issued(doc, sent, ms, subj, partners):
             pol.properties.setdefault("date", date)
         for who in issuers:
             doc.add_rel("ISSUED", who, pol, min(m.start, sent.start), m.end, date=date)
+
+
+def _first_body_at(ms, a, b) -> int:
+    return next((x.start for x in ms if a <= x.start < b and x.label in SUBJECT_LABELS), b)
+
+
+def _joins_subject(text: str, window: str, pol_start: int, first_body: int) -> bool:
+    """会同省科技厅出台《X》: the subject issues X with them; 中国人民银行、科技部等部门联合印发的《X》:
+    the bodies named before 联合 issued it, the subject only cites it."""
+    w0 = pol_start - len(window)
+    joint = list(re.finditer(r"联合|会同|共同|与", window))
+    return any(w0 + j.start() < first_body for j in joint)
 
 
 def _passive_issuers(doc, sent, ms, m) -> list:
@@ -245,9 +257,12 @@ def _supports(doc, sent, ms, subj, partners):
         if m.label not in ("Institution", "Program") or not SUPPORT_PRE.search(text[sent.start:m.start]):
             continue
         clause_end = _clause_end_at(text, m.start, sent.end)
-        for _a, _b, node in _list_items(doc, ms, m.start, clause_end, labels=("Institution", "Program")):
+        # a list closed by its category (…等龙头企业) names institutions even where the data knows none
+        closed = bool(LIST_TAIL.search(text, m.start, clause_end))
+        for _a, _b, node in _list_items(doc, ms, m.start, clause_end, labels=("Institution", "Program"), create=closed):
             if node is None:
                 break          # the list ends where the names end
+            _clear_created(node)
             for who in subj:
                 doc.add_rel("SUPPORTS", who, node, sent.start, sent.end)
 
@@ -353,8 +368,8 @@ def _named_in_category_lists(doc, top) -> None:
                 name = clean_name(item)
                 if not (2 <= len(name) <= 16) or is_generic(name, "") or re.search(r"[\d的了在是将对和与]|^第", name):
                     continue
-                if any(m.start <= a < m.end for m in doc.mentions):
-                    continue          # already a named entity (a university, a body…)
+                if any(m.start < b and a < m.end for m in doc.mentions):
+                    continue          # holds a named entity already (联合中南大学: a verb and a university)
                 node = _new_institution(doc, name, a, b)
                 _clear_created(node)
 

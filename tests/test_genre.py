@@ -1,0 +1,161 @@
+"""The shapes of the genre, class by class, on short letters written for these tests: the
+letter's frame (titles, metadata, salutations, acknowledgements, the replier), the naming
+of bodies at every level, and the relationship patterns settled in the annotation guide."""
+from conftest import letter
+from kg.extract.structure import parse
+
+
+# -- the frame -----------------------------------------------------------------
+
+def test_reply_titles_of_every_shape():
+    assert parse("深圳市某委员会关于市政协第 20230001 号重点提案办理意见的函\n\n民盟深圳市委会:\n").title \
+        == "深圳市某委员会关于市政协第20230001号重点提案办理意见的函"
+    # a web page's headline with its site name, and a bullet with the publishing date
+    assert parse("关于十四届全国人大三次会议第0001号建议的答复摘要-某某网\n正文\n").title \
+        == "关于十四届全国人大三次会议第0001号建议的答复摘要"
+    assert parse("  • 对市政协十四届三次会议第0002号提案的答复 2020-12-29\n\n  王五委员:\n").title \
+        == "对市政协十四届三次会议第0002号提案的答复"
+
+
+def test_metadata_several_fields_to_a_line_or_key_and_value_on_two_lines():
+    st = parse("信息名称\n对某某建议的答复\n信息所属单位\n发展规划司\n"
+               "索引号: 000019705/2025-000273 主办单位: 国家能源局\n\n您提出的关于某事的建议收悉。\n")
+    assert st.meta["信息名称"] == "对某某建议的答复"
+    assert st.meta["信息所属单位"] == "发展规划司"
+    assert st.meta["主办单位"] == "国家能源局" and st.meta["索引号"] == "000019705/2025-000273"
+
+
+def test_salutations_with_a_count_and_acknowledgements_without_收悉():
+    st = parse("曹某等4位委员:\n你们提出的《关于修建乡村道路的提案》(第172号)交由我们办理,现答复如下:\n")
+    assert (st.recipient, st.recipient_role) == ("曹某", "委员")
+    assert st.proposal_title == "关于修建乡村道路的提案" and st.proposal_number == "172"
+    st = parse("李某委员:\n接到市政协第十四届三次会议第0566号“关于发展循环经济的建议”的提案,我委高度重视。\n")
+    assert st.proposal_title == "关于发展循环经济的建议" and st.proposal_number == "0566"
+    assert st.session == "市政协第十四届三次会议"
+
+
+def test_a_collective_proposal_of_a_democratic_party_committee():
+    v = letter("民盟某某市委会:\n你们提出的《关于加快发展某某产业的提案》收悉。现答复如下:\n一、好。\n\n"
+               "郑州市科学技术局\n2024年5月1日\n")
+    party = v.node("民盟某某市委会")
+    assert party is not None and party.label == "Institution" and party.kind == "party"
+    assert ("民盟某某市委会", "关于加快发展某某产业的提案") in v.rels("PROPOSED")
+    assert v.node("民盟郑州市委会").name == "中国民主同盟郑州市委员会" if v.node("民盟郑州市委会") else True
+    v = letter("民建郑州市委:\n你们提出的《关于某事的提案》收悉。\n\n郑州市科学技术局\n2024年5月1日\n")
+    assert ("中国民主建国会郑州市委员会", "关于某事的提案") in v.rels("PROPOSED")
+
+
+def test_the_replier_from_the_title_the_document_number_or_the_opening_sentence():
+    # the title's head
+    v = letter("河南省教育厅关于省政协十二届三次会议第1号提案的答复\n\n张三委员:\n您提出的《关于甲的提案》收悉。\n"
+               "一、2020年,出台《河南省某某办法》。\n")
+    assert ("河南省教育厅", "河南省某某办法") in v.rels("ISSUED")
+    # the department's abbreviation in the document number, in a province's letter
+    v = letter("对省政协十二届三次会议第2号提案的答复\n教政复字〔2020〕82号\n\n张三委员:\n您提出的《关于乙的提案》收悉。\n"
+               "近年来,我省高度重视河南省的中小学教育。\n")
+    assert {s for s, _t in v.rels("ISSUED")} == {"河南省教育厅"}
+    # a ministry's letter: the body its first sentence says takes the proposal up
+    v = letter("关于政协十三届全国委员会第三次会议第3号提案答复的函\n\n您提出的《关于丙的提案》收悉,现答复如下:\n"
+               "教育部高度重视人工智能教育。2018年,印发《教育信息化2.0行动计划》。\n")
+    assert ("中华人民共和国教育部", "教育信息化2.0行动计划") in v.rels("ISSUED")
+
+
+def test_a_body_named_first_is_not_the_replier_by_default():
+    # 会同省科技厅: a co-handler, never the replier; with no signature nobody issues the plan
+    v = letter("《关于丁的建议》收悉。我厅十分重视。现答复如下:\n2019年,会同省科技厅、省财政厅出台《某某七条措施》。\n")
+    issuers = {s for s, t in v.rels("ISSUED") if t == "某某七条措施"}
+    assert "省科技厅" not in issuers and all(not s.endswith("科学技术厅") for s in issuers - {"省科技厅"}) \
+        or issuers == set()
+
+
+def test_an_untitled_reply_carries_every_name_it_is_cited_by():
+    v = letter("张三代表:\n您提出的《关于戊的建议》(第94号)收悉。现答复如下:\n一、好。\n")
+    doc = next(n for n in v.g.nodes.values() if n.label == "Document")
+    assert doc.name == "对第94号建议的答复"
+    assert "对《关于戊的建议》的答复" in doc.aliases
+
+
+# -- naming ----------------------------------------------------------------------
+
+def test_counties_and_districts_of_the_whole_country():
+    v = letter("李某委员:\n接到第1号“关于甲的建议”的提案,我委会同市商务局、静海区政府认真研究。\n\n"
+               "天津市发展和改革委员会\n2020年12月29日\n")
+    assert v.node("静海区政府").name == "天津市静海区人民政府"
+    v = letter("对政协文山州十三届一次会议第1号提案的答复\n\n张某委员:\n你们提出的《关于乙的提案》收悉。\n"
+               "州教育体育局编制了《文山州某某专项规划》。\n\n文山州教育体育局\n2022年7月5日\n")
+    assert v.node("文山州教育体育局").name == "文山壮族苗族自治州教育体育局"
+    # 会同 is a verb here, not 会同县 of another province
+    v = letter("我局会同县财政局出台《某县办法》。\n\n红安县科学技术局\n2024年5月10日\n")
+    assert v.node("县财政局").name == "红安县财政局"
+
+
+def test_party_departments_local_offices_campuses_and_parks():
+    v = letter("2021年,我厅牵头联合省委组织部等九个部门制定《某某若干措施》。\n\n福建省教育厅\n2021年6月1日\n")
+    assert v.node("省委组织部").name == "中共福建省委组织部"
+    assert v.node("中国共产党福建省委员会") is None
+    v = letter("我行会同国家金融监督管理总局湖北监管局,支持工商银行武汉分行、湖北银行等12家银行发放贷款。\n\n"
+               "中国人民银行湖北省分行\n2024年1月1日\n")
+    assert v.node("国家金融监督管理总局湖北监管局").label == "Agency"
+    assert v.node("工商银行武汉分行").name == "中国工商银行武汉分行"
+    assert not any(n.name.startswith("12家") for n in v.g.nodes.values())
+    v = letter("哈尔滨工业大学(深圳)正与鹏城实验室联合推进人才培育合作。支持宝鸡高新区建设。\n\n深圳市科技创新委员会\n2023年1月1日\n")
+    assert v.node("哈尔滨工业大学(深圳)").label == "Institution"
+    assert ("哈尔滨工业大学(深圳)", "鹏城实验室") in v.rels("COOPERATES_WITH")
+    assert v.node("宝鸡高新区").name == "宝鸡高新技术产业开发区"
+
+
+def test_a_national_letter_reads_bare_names_as_national_bodies():
+    v = letter("关于政协十三届全国委员会第三次会议第4号提案答复的函\n\n您提出的《关于丁的提案》收悉。\n"
+               "工业和信息化部联合发展改革委等15个部门成立工作专班。\n")
+    assert ("中华人民共和国工业和信息化部", "中华人民共和国国家发展和改革委员会") in v.rels("COOPERATES_WITH")
+
+
+def test_schools_and_the_nouns_that_only_look_like_them():
+    v = letter("如人民小学开发特色课程,督促推动广南县者兔乡糯乍小学教学楼建设。我省中小学普及人工智能教育。\n\n"
+               "某县教育局\n2024年1月1日\n")
+    assert v.node("人民小学").kind == "school" and v.node("广南县者兔乡糯乍小学") is not None
+    assert not any("中小学" in n.name for n in v.g.nodes.values() if n.label == "Institution")
+
+
+# -- relationships ---------------------------------------------------------------
+
+def test_titles_listed_after_one_verb_or_one_body_share_its_issuers():
+    v = letter("州教育体育局编制了《某州甲规划》《某州乙规划》《某州丙规划》。市工信局依据工信部《甲准入条件》《乙规范条件》等文件开展工作。\n\n"
+               "文山州教育体育局\n2024年1月1日\n")
+    assert {t for s, t in v.rels("ISSUED") if s.endswith("教育体育局") and v.node(t).label == "Policy"} \
+        == {"某州甲规划", "某州乙规划", "某州丙规划"}
+    assert {t for s, t in v.rels("ISSUED") if s == "中华人民共和国工业和信息化部"} == {"甲准入条件", "乙规范条件"}
+
+
+def test_a_law_passed_by_a_body_named_after_由():
+    v = letter("《中华人民共和国某某法》已由中华人民共和国第十二届全国人民代表大会常务委员会第二十五次会议于2016年12月25日通过。\n")
+    assert ("全国人民代表大会常务委员会", "中华人民共和国某某法") in v.rels("ISSUED")
+
+
+def test_a_title_that_names_its_issuer_is_not_the_citing_subjects():
+    v = letter("近年来,相继出台《国务院关于推行某某制度的意见》等政策。国办发24号文件提出持续开展某某提升行动。\n\n"
+               "人力资源社会保障部\n2019年9月13日\n")
+    issuers = {s for s, t in v.rels("ISSUED") if t == "国务院关于推行某某制度的意见"}
+    assert issuers == {"中华人民共和国国务院"}
+    assert ("中华人民共和国人力资源和社会保障部", "某某提升行动") not in v.rels("LEADS")
+
+
+def test_joint_issuers_before_联合_and_partners_after_会同():
+    v = letter("我行认真贯彻落实中国人民银行、科技部等部门联合印发的《关于支持某某的通知》。"
+               "2019年,会同省科技厅出台《某某办法》。\n\n中国人民银行江苏省分行\n2024年1月1日\n")
+    assert {s for s, t in v.rels("ISSUED") if t == "关于支持某某的通知"} == {"中国人民银行", "中华人民共和国科学技术部"}
+    assert {s for s, t in v.rels("ISSUED") if t == "某某办法"} == {"中国人民银行江苏省分行", "江苏省科学技术厅"}
+
+
+def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
+    v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
+               "河南省教育厅\n2020年7月8日\n")
+    assert ("河南省教育厅", "河南省某某教育实验区") in v.rels("LEADS")
+    hosts = {s for s, t in v.rels("ORGANIZED") if t == "国际某某大会"}
+    assert hosts == {"河南省教育厅", "联合国教育、科学及文化组织"}
+
+
+def test_quoted_projects_listed_with_their_codes_are_led_by_the_subject():
+    v = letter("省科技厅立项实施了“钛合金材料产业化”(编号:2011KT01)、“石油装备示范基地建设”(编号:2014KT03)等重大专项。\n\n"
+               "陕西省科学技术厅\n2016年10月1日\n")
+    assert {t for s, t in v.rels("LEADS")} >= {"钛合金材料产业化", "石油装备示范基地建设"}

@@ -269,12 +269,12 @@ def parse(text: str) -> Structure:
             m = PROPOSAL_NO.search(src)
             if m:
                 st.proposal_number = m.group(1)
-    if not st.proposal_number and (m := re.search(r"第\s*([A-Za-z]?\d{1,9})\s*号", sent)):
-        st.proposal_number = m.group(1)     # 接到…第0566号“关于…的建议”的提案
         if not st.session:
             m = SESSION.search(src)
             if m:
                 st.session = m.group(1)
+    if not st.proposal_number and (m := re.search(r"第\s*([A-Za-z]?\d{1,9})\s*号", sent)):
+        st.proposal_number = m.group(1)     # 接到…第0566号“关于…的建议”的提案
     if st.meta.get("编号") and st.meta["编号"] != st.proposal_number:
         st.proposal_serial = st.meta["编号"]
     if st.meta.get("提交日期"):

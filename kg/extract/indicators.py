@@ -14,7 +14,11 @@ FIGURE = re.compile(
     rf"(?P<scale>[千万亿百]?)(?P<more>余|多)?(?P<scale2>[万亿]?)(?P<unit>{UNITS})(?P<post>以上|左右|之多)?")
 AT_LEAST = ("余", "多", "以上", "超过", "超", "逾", "不少于", "不低于")
 APPROX = ("近", "约", "左右")
-HERE = re.compile(r"(全省|我省|省内|本省|全市|我市|市内|本市|全区|我区|全县|我县)")
+HERE = re.compile(r"(全省|我省|省内|本省|全市|我市|市内|本市|全区|我区|区内|本区|全县|我县|县内|本县|全州|我州|州内|本州|全盟|我盟)")
+# the units a figure counts, named right after it: 遴选10个(市、县)作为“…实验区”, 建设110个…示范基地
+COUNTS_NEXT = re.compile(r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:[\u4e00-\u9fff]{0,8}?(?:作为|成为|为|纳入|列入))?\s*“?")
+# who receives what is counted: 对宝鸡市的项目资金支持…, 支持…向某某
+RECIPIENT = re.compile(r"(?:对|向|给予|支持|资助)\s*$")
 
 
 def value_of(m: re.Match) -> tuple[float, str, str]:
@@ -79,7 +83,8 @@ def extract_indicators(doc) -> None:
             cb_m = CLAUSE_END.search(text, m.end(), sent.end)
             cb = cb_m.start() if cb_m else sent.end
             here_ms = [x for x in in_range(named, named_starts, sent.start, m.start()) if x.end <= m.start()]
-            subject = _subject(doc, sent, text[sent.start:m.start()], para_ms + here_ms, place, sent.start)
+            subject = _counted(doc, named, named_starts, m.end(), cb) or _recipient(doc, sent, m.start()) or \
+                _subject(doc, sent, text[sent.start:m.start()], para_ms + here_ms, place, sent.start)
             if subject is None:
                 continue
             measure = _measure(text, m, ca, cb)
@@ -92,6 +97,25 @@ def extract_indicators(doc) -> None:
             node.evidence.append(ev)
             doc.entities[node.id] = node
             doc.add_rel("HAS_INDICATOR", subject, node, m.start(), m.end())
+
+
+def _counted(doc, named, named_starts, pos: int, clause_end: int) -> Node | None:
+    """The programme or institution named right after the figure: the units it counts."""
+    gap = COUNTS_NEXT.match(doc.raw.text, pos, clause_end)
+    nxt = in_range(named, named_starts, gap.end(), gap.end() + 1)
+    return doc.node_for(nxt[0]) if nxt else None
+
+
+def _recipient(doc, sent, pos: int) -> Node | None:
+    """A place or institution the figure's sentence says receives the support: 对宝鸡市的…支持…428个."""
+    text = doc.raw.text
+    gaz = doc.rec.gaz
+    for p in gaz.place_re.finditer(text, sent.start, pos):
+        if RECIPIENT.search(text, max(sent.start, p.start() - 3), p.start()) and \
+                re.match(r"的?[^，。；]{0,12}?(?:支持|资金|投入|补助|扶持)", text[p.end():pos]):
+            place = gaz.places[p.group(0)]
+            return _place_node(doc, place, p.group(0), p.start(), p.end())
+    return None
 
 
 def _subject(doc, sent, before: str, para_ms, place, offset: int) -> Node | None:

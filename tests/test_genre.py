@@ -159,3 +159,19 @@ def test_quoted_projects_listed_with_their_codes_are_led_by_the_subject():
     v = letter("省科技厅立项实施了“钛合金材料产业化”(编号:2011KT01)、“石油装备示范基地建设”(编号:2014KT03)等重大专项。\n\n"
                "陕西省科学技术厅\n2016年10月1日\n")
     assert {t for s, t in v.rels("LEADS")} >= {"钛合金材料产业化", "石油装备示范基地建设"}
+
+
+# -- indicators ------------------------------------------------------------------
+
+def _figures(v):
+    return {(v.g.nodes[r.source].name, v.g.nodes[r.target].properties["value"])
+            for r in v.g.relationships.values() if r.type == "HAS_INDICATOR"}
+
+
+def test_figures_belong_to_what_they_count_or_who_receives_them():
+    v = letter("在全省范围遴选 10 个(市、县、区)作为“河南省某某教育实验区”。"
+               "“十二五”以来,省科技厅对宝鸡市的项目资金支持力度不断加大,共计428个,累计支持资金13792万元。"
+               "我州实施了甲工程、15所普通高中建设项目。\n\n河南省教育厅\n2020年7月8日\n")
+    figures = _figures(v)
+    assert ("河南省某某教育实验区", 10) in figures
+    assert ("宝鸡市", 428) in figures and ("宝鸡市", 137920000) in figures

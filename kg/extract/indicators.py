@@ -16,7 +16,7 @@ AT_LEAST = ("余", "多", "以上", "超过", "超", "逾", "不少于", "不低
 APPROX = ("近", "约", "左右")
 HERE = re.compile(r"(全省|我省|省内|本省|全市|我市|市内|本市|全区|我区|区内|本区|全县|我县|县内|本县|全州|我州|州内|本州|全盟|我盟)")
 # the units a figure counts, named right after it: 遴选10个(市、县)作为“…实验区”, 建设110个…示范基地
-COUNTS_NEXT = re.compile(r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:[\u4e00-\u9fff]{0,8}?(?:作为|成为|为|纳入|列入))?\s*“?")
+COUNTS_NEXT = re.compile(r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:[\u4e00-\u9fff]{0,8}?(?:作为|成为|为|纳入|列入))?\s*")
 # who receives what is counted: 对宝鸡市的项目资金支持…, 支持…向某某
 RECIPIENT = re.compile(r"(?:对|向|给予|支持|资助)\s*$")
 
@@ -72,7 +72,7 @@ def extract_indicators(doc) -> None:
                 continue
             if YEAR.match(m.group("num")) and text[m.end("num"): m.end("num") + 1] in "年-":
                 continue
-            if text[m.start() - 1: m.start()] in "第等和及、" or text[m.end(): m.end() + 1] in "年月日号":
+            if text[m.start() - 1: m.start()] in "第等和及" or text[m.end(): m.end() + 1] in "年月日号":
                 continue
             if para_ms is None:   # named earlier in the same paragraph
                 k = bisect.bisect_left(named_starts, sent.start)
@@ -102,7 +102,7 @@ def extract_indicators(doc) -> None:
 def _counted(doc, named, named_starts, pos: int, clause_end: int) -> Node | None:
     """The programme or institution named right after the figure: the units it counts."""
     gap = COUNTS_NEXT.match(doc.raw.text, pos, clause_end)
-    nxt = in_range(named, named_starts, gap.end(), gap.end() + 1)
+    nxt = in_range(named, named_starts, gap.end(), gap.end() + 2 if doc.raw.text[gap.end():gap.end() + 1] == "“" else gap.end() + 1)
     return doc.node_for(nxt[0]) if nxt else None
 
 

@@ -1,0 +1,70 @@
+"""The document record that every extraction stage reads and writes.
+
+Stages fill it in order (kg/extract/pipeline.py lists them): structure → context → mentions →
+resolution → frame → relations → indicators. Each field says which stage writes it."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from kg.extract.context import Context
+from kg.extract.mentions import Mention, Recognizer
+from kg.extract.structure import Structure
+from kg.records import DocGraph, Evidence, Node, RawDocument, Relationship
+
+
+@dataclass
+class Doc:
+    """One letter as the stages see it."""
+    raw: RawDocument
+    graph: DocGraph                                            # the output: nodes and relationships
+    st: Structure | None = None                                # structure: title, proposal, sentences…
+    ctx: Context | None = None                                 # context: province, city, county, replier
+    rec: Recognizer | None = None                              # mentions: the recognizers, with their context
+    mentions: list[Mention] = field(default_factory=list)      # mentions: every entity mention, by position
+    entity_of: dict[int, str] = field(default_factory=dict)    # resolution: id(mention) → entity key
+    entities: dict[str, Node] = field(default_factory=dict)    # resolution (and later stages): the entities
+    replier: Node | None = None                                # frame: the replying body's node
+    titled_issuers: set = field(default_factory=set)           # relations: policies whose title names an issuer
+
+    def sentence_of(self, pos: int):
+        starts = self.__dict__.get("_starts")
+        if starts is None:
+            starts = self.__dict__["_starts"] = [s.start for s in self.st.sentences]
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and pos < self.st.sentences[i].end:
+            return self.st.sentences[i]
+        return None
+
+    def evidence(self, a: int, b: int) -> Evidence:
+        s = self.sentence_of(a)
+        if s is None:
+            return Evidence(self.raw.doc_id, a, b, self.raw.published[a:b])
+        # one string per sentence, however many facts quote it (smaller to pickle, store and send)
+        quoted = self.__dict__.setdefault("_quoted", {})
+        sent = quoted.get(s.start)
+        if sent is None:
+            # quote the letter as published (traditional stays traditional)
+            sent = quoted[s.start] = self.raw.published[s.start:s.end]
+        return Evidence(self.raw.doc_id, a, b, sent)
+
+    def node_for(self, m: Mention) -> Node:
+        return self.entities[self.entity_of[id(m)]]
+
+    def add_rel(self, rtype: str, src: Node, dst: Node, a: int, b: int, **props) -> None:
+        if src.id == dst.id:
+            return
+        key = (rtype, src.id, dst.id)
+        if rtype == "COOPERATES_WITH" and (rtype, dst.id, src.id) in self.graph.relationships:
+            key = (rtype, dst.id, src.id)
+        rel = self.graph.relationships.get(key)
+        if rel is None:
+            rel = self.graph.relationships[key] = Relationship(rtype, key[1], key[2], {})
+        for k, v in props.items():
+            if v:
+                rel.properties.setdefault(k, v)
+        ev = self.evidence(a, b)
+        if ev not in rel.evidence:
+            rel.evidence.append(ev)
+
+

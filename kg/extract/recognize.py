@@ -1,0 +1,211 @@
+"""Stage "mentions": every name in the letter, what it names and its canonical form.
+
+Reads the structure and the context; writes `doc.rec` and `doc.mentions`. The recognizers
+themselves (bodies, institutions, programmes, events, quoted names…) are in mentions.py; this
+module runs them over a letter, adds what only the letter's layout tells (the issuers at the
+head of a title, two plates, listed short forms) and keeps one mention per span."""
+from __future__ import annotations
+
+import re
+
+from kg.extract.context import Context
+from kg.extract.mentions import (EVENT_END, EVENT_SUFFIX, PROG_END, PROG_SUFFIX, INNER, TRIG, Mention, Recognizer,
+                                 _clause_end, book_titles, clean_name, policy_kind, policy_name)
+from kg.extract.names import gazetteer
+from kg.extract.spans import Cover, Intervals
+from kg.extract.structure import DOC_NUMBER, Structure
+from kg.records import norm
+
+
+def recognize(doc) -> None:
+    st, ctx, text = doc.st, doc.ctx, doc.raw.text
+    protected = list(st.noise) + _proposal_spans(st)
+    if st.body_start:
+        protected.append((0, st.body_start))   # the header is metadata: read by structure.py, not for mentions
+    titles = book_titles(text)
+    protected += titles
+    doc.rec = Recognizer(gazetteer(), text, ctx.province, ctx.city, protected, ctx.county, ctx.national)
+    doc.mentions = _recognize(doc.rec, st, ctx, titles)
+
+
+def _proposal_spans(st: Structure) -> list[tuple[int, int]]:
+    """Where the proposal's own title is quoted: names inside it belong to the proposal."""
+    spans = []
+    for form in {st.proposal_title, *st.proposal_aliases} - {""}:
+        if len(form) < 8:
+            continue
+        for m in re.finditer(re.escape(form), st.text):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Mention]:
+    text = rec.text
+    ms: list[Mention] = []
+    proposal_forms = {norm(st.proposal_title), *map(norm, st.proposal_aliases)} - {""}
+    for a, b in titles:
+        raw = text[a + 1: b - 1]
+        if norm(raw) in proposal_forms or (a < st.body_start + 200 and re.search(r"(建议|提案|议案)$", raw)
+                                          and text.find("收悉", b, b + 30) >= 0):
+            continue
+        ms.extend(_policy_mentions(rec, a, b))
+    bodies = rec.bodies()
+    ms += bodies
+    ms += rec.universities()
+    ms += rec.institutions()
+    for t in TRIG["support"].finditer(text):
+        # in the slot after 支持 any institution ending counts (之江实验室), not only the strong ones
+        ms += rec.institutions(t.end(), _clause_end(text, t.end()), strict=False)
+    ms += rec.group_names(bodies + rec.universities())
+    ms += rec.quoted()
+    ms += rec.after_trigger("organize", "Event", EVENT_END, EVENT_SUFFIX)
+    ms += rec.after_trigger("lead", "Program", PROG_END, PROG_SUFFIX)
+    ms += rec.after_trigger("participate", "Program", PROG_END, PROG_SUFFIX)
+    ms += rec.unquoted_policies()
+    ms += _self_mentions(rec, ctx)
+    ms += _two_plates(rec, ms)
+    ms += _listed_bodies(rec, ms)
+    noise = Intervals(st.noise)
+    ms = [m for m in ms if not noise.contains(m.start)]
+    # the same span found twice: keep the most specific recognizer's
+    seen: dict[tuple, Mention] = {}
+    for m in ms:
+        seen.setdefault((m.start, m.end, m.label), m)
+    ms = sorted(seen.values(), key=lambda m: (m.start, -(m.end - m.start)))
+    return _drop_shadowed(ms)
+
+
+def _drop_shadowed(ms: list[Mention]) -> list[Mention]:
+    """A mention inside a longer one of the same label is part of that name (科技部 in 国家科技部)."""
+    by_label: dict[str, list] = {}
+    for o in ms:
+        by_label.setdefault(o.label, []).append((o.start, o.end))
+    same = {label: Cover(spans) for label, spans in by_label.items()}
+    # an Agency inside an Institution's name (吉林省 in 吉林省股权基金…) is not a mention either
+    named = Cover([(o.start, o.end) for o in ms if o.label == "Institution" and o.source in ("suffix", "group")])
+    out = []
+    for m in ms:
+        if m.source == "inner" or "_issued" in m.properties:
+            out.append(m)
+        elif same[m.label].inside(m.start, m.end):
+            continue
+        elif m.label in ("Agency", "Institution") and named.inside(m.start, m.end):
+            continue
+        else:
+            out.append(m)
+    return out
+
+
+def _policy_mentions(rec: Recognizer, a: int, b: int) -> list[Mention]:
+    """A 《…》 title: the policy, any titles nested in it, and the issuers at its head."""
+    text = rec.text
+    raw = text[a + 1: b - 1]
+    name = policy_name(raw)
+    kind = policy_kind(name)
+    if kind == "document" and len(clean_name(raw)) > 4:
+        return []   # a form or a report, not a policy
+    out = []
+    outer = Mention(a, b, text[a:b], "Policy", name, kind, source="title")
+    m = re.match(r"\s*[(（]([^)）]{4,30}号)[)）]", text[b: b + 40])
+    if m and DOC_NUMBER.search(m.group(1)):
+        outer.properties["doc_number"] = re.sub(r"\s+", "", m.group(1))
+    out.append(outer)
+    carried = re.match(r"^(?:.*?)关于印发(.{4,60}?)的通知$", clean_name(raw))
+    if carried and not INNER.search(raw):
+        cname = policy_name(carried.group(1))
+        s = a + 1 + raw.find(carried.group(1)[:4]) if carried.group(1)[:4] in raw else a + 1
+        delivered = Mention(s, s + len(carried.group(1)), carried.group(1), "Policy", cname, policy_kind(cname), source="inner")
+        delivered.properties["_part_of"] = id(outer)
+        out.append(delivered)
+    for im in INNER.finditer(raw):
+        s, e = a + 1 + im.start(), a + 1 + im.end()
+        iname = policy_name(im.group(1))
+        inner = Mention(s, e, text[s:e], "Policy", iname, policy_kind(iname), source="inner")
+        inner.properties["_outer"] = id(outer)
+        out.append(inner)
+        # outer implements inner: 贯彻落实〈B〉…, 〈B〉贯彻落实方案, 实施〈B〉若干规定
+        if re.search(r"贯彻|落实|实施", raw):
+            outer.properties.setdefault("_implements", []).append(id(inner))
+        # a body right before the inner title issued it: 贯彻落实教育部〈…〉
+        bs = [x for x in rec.bodies(a + 1, s, allow_protected=True) if x.end == s]
+        for x in bs:
+            x.properties["_issued"] = id(inner)
+            out.append(x)
+        out += _head_issuers(rec, s + 1, e - 1, inner)
+    out += _head_issuers(rec, a + 1, b - 1, outer)
+    return out
+
+
+def _head_issuers(rec: Recognizer, a: int, b: int, policy: Mention) -> list[Mention]:
+    """Bodies named at the head of a title, before 关于/贯彻/印发: they issued it."""
+    text = rec.text
+    m = re.compile(r"关于|贯彻|落实|印发|[＜〈<《]").search(text, a, b)
+    if not m or m.start() == a:
+        return []
+    bodies = rec.bodies(a, m.start(), allow_protected=True)
+    pos, out = a, []
+    for x in bodies:
+        if text[pos:x.start].strip(" 　、,，") != "":
+            return []
+        pos = x.end
+        x.properties["_issued"] = id(policy)
+        out.append(x)
+    if text[pos:m.start()].strip(" 　、,，") != "":
+        return []
+    return out
+
+
+def _self_mentions(rec: Recognizer, ctx: Context) -> list[Mention]:
+    if not ctx.replier:
+        return []
+    return [Mention(m.start(), m.end(), m.group(0), "Agency", ctx.replier, ctx.replier_kind, source="self")
+            for m in rec.gaz.self_re.finditer(rec.text) if not rec.inside_protected(m.start(), m.end())]
+
+
+LISTED_BODY = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:办|局|委|厅)(?=[、，,和及与等将认])")
+
+
+def _listed_bodies(rec: Recognizer, ms: list[Mention]) -> list[Mention]:
+    """省发改委、数字办: a short name listed right after a body is a body too."""
+    out = []
+    for m in ms:
+        if m.label != "Agency" or rec.text[m.end: m.end + 1] != "、":
+            continue
+        x = LISTED_BODY.match(rec.text, m.end + 1)
+        if not x or any(o.start == x.start() for o in ms):
+            continue
+        short = x.group(0)
+        place = rec.province.name if rec.province and not short.startswith(("省", "市")) else ""
+        name = place + short if place else short
+        if short.startswith("省") and rec.province:
+            name = rec.province.name + short[1:]
+        out.append(Mention(x.start(), x.end(), short, "Agency", name, "department", source="listed"))
+    return out
+
+
+def _two_plates(rec: Recognizer, ms: list[Mention]) -> list[Mention]:
+    """X（Y）: a body with two plates is one entity; the second name is an alias."""
+    text = rec.text
+    by_start = {}
+    for m in ms:
+        if m.label in ("Agency", "Institution"):
+            by_start.setdefault(m.start, m)
+    out = []
+    for m in list(by_start.values()):
+        if text[m.end: m.end + 1] in "（(":
+            close = re.compile(r"[)）]").search(text, m.end + 1, m.end + 30)
+            if not close:
+                continue
+            inner = text[m.end + 1: close.start()]
+            other = by_start.get(m.end + 1)
+            if other and other.end == close.start():
+                m.aliases |= {other.surface, other.name}
+                other.properties["_plate_of"] = id(m)
+            elif re.fullmatch(r"[\u4e00-\u9fff]{4,20}", inner) and re.search(r"(局|厅|委|办|市场|中心|院|所)$", inner):
+                m.aliases.add(inner)
+                p = rec.province.name if rec.province else ""
+                if p and inner.startswith("省"):
+                    m.aliases.add(p + inner[1:])
+    return out
+
+

@@ -1,0 +1,105 @@
+"""Stage "resolution": mentions of one letter grouped into its entities.
+
+Reads `doc.mentions`; writes `doc.entities` and `doc.entity_of`. Same label and canonical name
+make one entity, and so do the abbreviations a letter uses for what it named in full (赋权试点 for
+职务科技成果赋权改革试点, a policy without its place, a second plate, a bare 共同体)."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kg.extract.mentions import Mention, clean_name, policy_name
+from kg.records import Node, norm
+
+if TYPE_CHECKING:
+    from kg.extract.document import Doc
+
+
+def resolve(doc) -> None:
+    _resolve(doc)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _resolve(doc: Doc) -> None:
+    """Group mentions into entities: same label and canonical name, plus abbreviations
+    of programs (赋权试点 ⊂ 职务科技成果赋权改革试点), a policy named without its place
+    prefix, two-plate bodies and bare anaphora (共同体)."""
+    plate_of = {}
+    for m in doc.mentions:
+        if "_plate_of" in m.properties:
+            plate_of[id(m)] = m.properties["_plate_of"]
+    by_id = {id(m): m for m in doc.mentions}
+    canon: dict[int, tuple[str, str]] = {}
+    for m in doc.mentions:
+        target = by_id.get(plate_of.get(id(m)), m)
+        canon[id(m)] = (target.label, target.name)
+    names_by_label: dict[str, list[str]] = {}
+    for label, name in canon.values():
+        names_by_label.setdefault(label, [])
+        if name not in names_by_label[label]:
+            names_by_label[label].append(name)
+    places = doc.rec.gaz.places
+    remap: dict[tuple[str, str], tuple[str, str]] = {}
+    for label, names in names_by_label.items():
+        for n in names:
+            nn = norm(n)
+            for other in names:
+                on = norm(other)
+                if other == n or len(on) <= len(nn):
+                    continue
+                if label == "Program" and nn[-2:] == on[-2:] and len(nn) >= 4 and _subsequence(nn, on):
+                    remap[(label, n)] = (label, other)
+                elif label == "Policy" and on.endswith(nn) and on[: len(on) - len(nn)] in places:
+                    remap[(label, n)] = (label, other)
+                elif label == "Policy" and len(nn) <= 4 and on.endswith(nn) \
+                        and sum(norm(x).endswith(nn) and norm(x) != nn for x in names) == 1:
+                    remap[(label, n)] = (label, other)   # 《指引》 for the one 《…工作指引》 of the letter
+                elif label == "Institution" and "“" in n and "“" in other and nn[-4:] == on[-4:] and _subsequence(nn, on):
+                    remap[(label, n)] = (label, other)   # 中科院“一院三所” ⊂ 中科院在长“一院三所”
+    for k in list(canon):
+        seen = set()
+        while canon[k] in remap and canon[k] not in seen:
+            seen.add(canon[k])
+            canon[k] = remap[canon[k]]
+    for m in doc.mentions:
+        label, name = canon[id(m)]
+        key = f"{label}:{norm(name)}"
+        node = doc.entities.get(key)
+        if node is None:
+            node = doc.entities[key] = Node(label, name, kind=m.kind)
+        node.aliases.add(clean_name(m.surface) if m.label != "Policy" else policy_name(m.surface.strip("《》")))
+        node.aliases |= m.aliases
+        if m.kind and not node.kind:
+            node.kind = m.kind
+        for k, v in m.properties.items():
+            if not k.startswith("_"):
+                node.properties.setdefault(k, v)
+        ev = doc.evidence(m.start, m.end)
+        if ev not in node.evidence:
+            node.evidence.append(ev)
+        doc.entity_of[id(m)] = key
+    _bare_anaphora(doc)
+
+
+def _bare_anaphora(doc: Doc) -> None:
+    """A bare alliance noun (共同体, 联盟) refers to the last named one before it."""
+    text = doc.raw.text
+    for word in ("共同体", "联盟"):
+        for m in re.finditer(word, text):
+            if any(x.start <= m.start() < x.end for x in doc.mentions):
+                continue
+            prev = [x for x in doc.mentions if x.end <= m.start() and x.label == "Institution" and x.name.endswith(word)]
+            if not prev:
+                continue
+            ref = prev[-1]
+            alias = Mention(m.start(), m.end(), word, "Institution", ref.name, ref.kind, source="anaphora")
+            doc.mentions.append(alias)
+            doc.entity_of[id(alias)] = doc.entity_of[id(ref)]
+            doc.node_for(alias).aliases.add(word)
+    doc.mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+
+

@@ -175,3 +175,17 @@ def test_figures_belong_to_what_they_count_or_who_receives_them():
     figures = _figures(v)
     assert ("河南省某某教育实验区", 10) in figures
     assert ("宝鸡市", 428) in figures and ("宝鸡市", 137920000) in figures
+
+
+def test_a_metadata_table_row_and_a_city_congress_session():
+    st = parse("| 索引号 | 1133/2023-00045 | 发布机构 | 杭州市经济和信息化局 |\n"
+               "| 名称 | 关于市十四届人大二次会议第112号建议的答复 | 文号 | 杭经信函〔2023〕33号 |\n\n"
+               "赵丽、钱强代表：\n  你们提出的《关于某某的建议》收悉。\n")
+    assert st.title == "关于市十四届人大二次会议第112号建议的答复"
+    assert st.meta["发布机构"] == "杭州市经济和信息化局" and st.session == "市十四届人大二次会议"
+    assert (st.recipient, st.co_recipients) == ("赵丽", ["钱强"])
+
+
+def test_a_programme_run_jointly_is_led_by_each_body():
+    v = letter("我部与国家邮政局联合开展“快递进村”工程。\n\n商务部\n2021年7月2日\n")
+    assert {s for s, t in v.rels("LEADS")} == {"中华人民共和国商务部", "国家邮政局"}

@@ -229,7 +229,9 @@ def _leads(doc, sent, ms, subj, partners):
         a = _clause_start(doc.raw.text, sent.start, m.start)
         if _preceded_by(doc.raw.text, a, m.start, ACT_WORDS) or \
                 SELECTS.search(re.sub(r"“[^”]*”[、和及]\s*$", "", doc.raw.text[sent.start:m.start])):
-            for who in subj:
+            # 与X联合开展/共同设立…: each body leads it
+            joint = partners if re.search(r"联合|共同|携手", doc.raw.text[sent.start:m.start]) else []
+            for who in [*subj, *joint]:
                 doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
 
 

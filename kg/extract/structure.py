@@ -23,7 +23,7 @@ COLLECTIVE = re.compile(r"^\s*(?:尊敬的)?([\u4e00-\u9fff（）()]{3,30}?(?:�
 # 省政协十二届五次会议, 政协十三届全国委员会第三次会议, 十四届全国人大一次会议, 市政协2023年度
 SESSION = re.compile(rf"((?:全国|省|市|区|县|州|自治区)?(?:政协|人大)[\u4e00-\u9fff]{{0,6}}?第?[{CN_NUM}\d]+届"
                      rf"(?:全国委员会|委员会|全国人民代表大会|人民代表大会)?[{CN_NUM}\d]*(?:次会议)?(?:第?[{CN_NUM}\d]+次会议)?"
-                     rf"|第?[{CN_NUM}\d]+届全国(?:人大|政协|人民代表大会)(?:常委会)?第?[{CN_NUM}\d]+次会议"
+                     rf"|(?:全国|省|市|区|县|州)?第?[{CN_NUM}\d]+届(?:全国)?(?:人大|政协|人民代表大会)(?:常委会)?第?[{CN_NUM}\d]+次会议"
                      rf"|(?:全国|省|市|区|县|州)?(?:政协|人大)\d{{4}}年度?)")
 PROPOSAL_NO = re.compile(r"第?\s*([A-Za-z]?\d{1,9})\s*号\s*(?:委员|代表|重点|集体|[(（][^)）]{1,12}[)）])?(提案|建议|议案)")
 SENTENCE_END = re.compile(r"[。！？!?]|\n")
@@ -124,6 +124,7 @@ META_KEYS = sorted({*FRAME["title_keys"], *FRAME["publisher_keys"], *FRAME["date
                    key=len, reverse=True)
 # a known field name at the start of a line or after a separator, followed by its colon or by the line's end
 KNOWN_FIELD = re.compile(rf"(?:^|(?<=[\s|]))(?P<key>{'|'.join(_spaced(k) for k in META_KEYS)})\s*(?:[:：]|$)")
+META_KEY_SET = frozenset(META_KEYS)
 TITLE_END = re.compile(rf"(?:{union(FRAME['title_endings'])})$")
 SITE_SUFFIX = re.compile(r"\s*[-_—|｜]\s*[\u4e00-\u9fffA-Za-z]{2,16}(?:网|网站|门户)$")
 TRAILING_TIME = re.compile(r"\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
@@ -140,6 +141,13 @@ def _meta_fields(lines) -> dict:
         s = l.strip(BULLET + "|")
         if not s:
             continue
+        cells = [c.strip() for c in l.strip().strip("|").split("|")]
+        if len(cells) >= 2 and "|" in l:
+            # a table row: | 名称 | 值 | 文号 | 值 |
+            for k, v in zip(cells, cells[1:]):
+                key = re.sub(r"\s+", "", k.rstrip(":："))
+                if key in META_KEY_SET and v and re.sub(r"\s+", "", v.rstrip(":：")) not in META_KEY_SET:
+                    meta.setdefault(key, v)
         hits = list(KNOWN_FIELD.finditer(s))
         if pending and not hits:
             meta.setdefault(pending, s)

@@ -13,7 +13,7 @@ from kg.extract.trie import WordMatch, union
 LEX = data.load("lexicon")
 CJK = r"\u4e00-\u9fff"
 NAME_CHARS = re.compile(rf"[{CJK}A-Za-z0-9·\.\-—()（）]")
-VERSION = r"(?:\d+(?:\.\d+)?)?"
+VERSION = r"(?:\d+(?:\.\d+)?(?![\d.]|\s*[千万亿元个项家所人名次件台套亩吨%]))?"   # 教育信息化2.0, not 资金1200万元
 
 
 @dataclass

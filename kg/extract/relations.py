@@ -112,6 +112,7 @@ def _bodies_in(doc, ms, a, b):
 
 # what may stand between two titles of one list: 《A》《B》, 《A》(国发〔2018〕11号)、《B》和《C》
 TITLE_LIST_GAP = re.compile(r"^\s*(?:[(（][^()（）]{0,40}[)）])?\s*[、和及与，,]?\s*$")
+CITES = re.compile(r"贯彻落实|贯彻|落实|按照|根据|依据|依照|参照|对照")
 PASSIVE_BY = re.compile(r"[^，。；]{0,8}?由")
 
 
@@ -139,6 +140,10 @@ def _issued(doc, sent, ms, subj, partners):
                 carried = None
                 continue
             clause_a = _clause_start(text, sent.start, m.start - len(window) + t.start())
+            # 我行认真贯彻落实A、B联合印发的《X》: who carries X out is not who issued it
+            cites = list(CITES.finditer(text, clause_a, m.start - len(window) + t.start()))
+            if cites:
+                clause_a = cites[-1].end()
             issuers = _bodies_in(doc, ms, clause_a, m.start)
             if pol.id in doc.titled_issuers and not issuers:
                 issuers = []     # 出台《国务院关于…的意见》: the title names its issuer, the subject only cites it

@@ -70,6 +70,7 @@ def suffix_kind(name: str, table: dict) -> str | None:
 
 
 PARK_SHORT = LEX["park_short"]
+JOINS = re.compile(r"参加|参与|出席|申办|承接")      # 组织我国选手参加第45届世界技能大赛: the event starts after the verb
 COUNTED = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座]")   # 12家银行: a count
 INNER_STOPS = "和经"
 STOP_EXCEPTION = re.compile(alt(LEX["words"]["stop_exceptions"]))     # stops that also occur in names right after a place (乐山嘉和…, 福建省数字经济…)
@@ -355,7 +356,7 @@ class Recognizer:
                 while start < m.end() and self.text[start] in "、和及了“":
                     start += 1
                 # 组织开展…, 在北京召开…: a later verb starts the name
-                for verb in (TRIG["lead"], TRIG[trigger]):
+                for verb in (TRIG["lead"], TRIG[trigger], JOINS):
                     for v in verb.finditer(self.text, start, m.start()):
                         start = v.end()
                 # …培训 of 培训计划 ends a programme's name, not an event's

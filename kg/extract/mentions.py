@@ -385,19 +385,33 @@ class Recognizer:
                     break
         return out
 
+    def ordinal_events(self) -> list[Mention]:
+        """Events named by their edition, wherever they stand: 第五届数字中国建设峰会, 第45届世界技能大赛."""
+        out = []
+        for m in ORDINAL_EVENT.finditer(self.text):
+            if self.inside_protected(m.start(), m.end()):
+                continue
+            name = clean_name(m.group(0))
+            out.append(Mention(m.start(), m.end(), m.group(0), "Event", name, suffix_kind(name, EVENT_SUFFIX) or "event",
+                               source="ordinal"))
+        return out
+
     def unquoted_policies(self) -> list[Mention]:
         """Plans named without book-title marks: 福建省新型基础设施建设三年行动计划(2023-2025年)."""
         out = []
         tail = _UNQUOTED_TAIL
         for place in self.gaz.place_re.finditer(self.text):
             m = tail.match(self.text, place.end())
-            if m is None:
-                continue
+            if m is None or re.search(r"[的将和与及]|推进|指导|加快|支持", m.group(0)):
+                continue      # a clause, not a name: 山东省人民政府将指导…总体规划
             m = WordMatch(self.text, place.start(), m.end())
             if self.inside_protected(m.start(), m.end()) or self.text[m.start() - 1: m.start()] == "《":
                 continue
             before = self.text[max(0, m.start() - 8): m.start()]
-            if not re.search(r"(制定|出台|纳入|印发|编制|列入|实施)$", before):
+            after = self.text[m.end(): m.end() + 6]
+            # a named plan is read where a verb handles it: 制定…规划, 推进…总体规划的编制, 根据…规划
+            if not re.search(r"(制定|出台|纳入|印发|编制|列入|实施|推进|根据|按照|依据|落实|对照)$", before) \
+                    and not re.match(r"的?(编制|出台|印发|实施|修编|批复)", after):
                 continue
             name = clean_name(m.group(0))
             out.append(Mention(m.start(), m.end(), m.group(0), "Policy", name, policy_kind(name), source="unquoted_policy"))
@@ -426,6 +440,9 @@ def before_list(text: str, pos: int) -> str:
     return head[-8:]
 
 
+# 第五届数字中国建设峰会: an edition and an event's ending (not a session: 第十三届人民代表大会…会议)
+ORDINAL_EVENT = re.compile(rf"第[\d一二三四五六七八九十百]+届(?!全国人民代表大会|人民代表大会|委员会)"
+                           rf"(?:(?!人民代表大会|委员会|会议)[{CJK}A-Za-z0-9·]){{2,24}}?(?:{alt(set(EVENT_SUFFIX) - {'会议'})})")
 # a plan named without title marks after its place: 福建省|新型基础设施建设三年行动计划(2023-2025年)
 _UNQUOTED_TAIL = re.compile(rf"[{CJK}0-9\-—]{{2,30}}?(?:规划|纲要|行动计划|实施方案)(?:[(（]\d{{4}}[-—]\d{{4}}年[)）])?")
 

@@ -128,6 +128,9 @@ def _subject(doc, sent, before: str, para_ms, place, offset: int) -> Node | None
         return explicit[0]
     if para_ms:
         return doc.node_for(para_ms[-1])
+    if subj and doc.replier is not None and subj[0].id == doc.replier.id and place is not None:
+        # the replier's work across its territory: the figure is the jurisdiction's (GUIDE)
+        return _place_node(doc, place, place.name, offset, offset)
     return subj[0] if subj else None
 
 

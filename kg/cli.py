@@ -177,7 +177,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_neo4j(args) -> int:
-    from kg.server import LocalServer, ServerError
+    from kg.server import USER, LocalServer, ServerError
     server = LocalServer.from_env()
     try:
         if args.action == "install":
@@ -185,15 +185,17 @@ def cmd_neo4j(args) -> int:
             print(f"Neo4j installed in {server.cache}")
         elif args.action == "start":
             was = server.running()
-            uri = server.start()
+            uri = server.start(allow_root=args.allow_root or None)
             print(uri if not was else f"{uri} (already running)")
+            print(f"user {USER}, password in {server.password_file}", file=sys.stderr)
         elif args.action == "stop":
             print("stopped" if server.stop() else "not running")
         else:
             if server.running():
-                print(f"running {server.uri} pid {server.pid()} data {server.home}")
+                print(f"running {server.uri} pid {server.pid()} data {server.home} "
+                      f"user {USER} password-file {server.password_file}")
             else:
-                print(f"not running (data {server.home})")
+                print(f"not running (data {server.home}, password-file {server.password_file})")
                 return 3
     except ServerError as e:
         _err(str(e))
@@ -258,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("neo4j", help="run a local Neo4j Community server (needs Java 17 and Maven)")
     p.add_argument("action", choices=["start", "stop", "status", "install"])
+    p.add_argument("--allow-root", action="store_true",
+                   help="start even as root (or KG_NEO4J_ALLOW_ROOT=1); by default root is refused")
     p.set_defaults(func=cmd_neo4j)
     return ap
 

@@ -79,7 +79,8 @@ def neo4j_server(tmp_path_factory):
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     kg = [sys.executable, "-m", "kg.cli", "neo4j"]
-    p = subprocess.run([*kg, "start"], capture_output=True, text=True)
+    # the tests run as root in CI: the server refuses root unless told, as here
+    p = subprocess.run([*kg, "start", "--allow-root"], capture_output=True, text=True)
     assert p.returncode == 0, f"kg neo4j start failed: {p.stderr}"
     try:
         yield env["NEO4J_URI"]

@@ -2,15 +2,23 @@
 
 `kg neo4j install` fetches Neo4j's jars with Maven and compiles a small launcher
 (Neo4j embedded with its Bolt connector on 127.0.0.1); `start` runs it in the
-background, `stop` ends it, `status` tells. Nothing but Java 17 and Maven is needed."""
+background, `stop` ends it, `status` tells. Nothing but Java 17 and Maven is needed.
+
+The server has authentication on: the first start writes a random password to
+HOME/password (mode 0600, the folder 0700) and `kg` reads it from there when
+NEO4J_PASSWORD is not set. It refuses to run as root unless asked (`allow_root`,
+KG_NEO4J_ALLOW_ROOT=1)."""
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +26,26 @@ from urllib.parse import urlparse
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_PORT = 7687
+LAUNCHER = "KgNeo4jServer"
+USER = "neo4j"
+# what Neo4j's own start script gives its JVM: the page cache needs java.nio opened to it, or it
+# falls back to a slower mode; G1 with explicit GC off; no stack-trace elision in the logs
+JVM_FLAGS = ["-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+UnlockExperimentalVMOptions",
+             "-XX:+TrustFinalNonStaticFields", "-XX:+DisableExplicitGC", "-Djdk.nio.maxCachedBufferSize=1024",
+             "-Dio.netty.tryReflectionSetAccessible=true", "-Dlog4j2.disable.jmx=true",
+             "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+             "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+             "--enable-native-access=ALL-UNNAMED"]
+
+
+def _launcher_digest() -> str:
+    """The compiled launcher lives in a folder named by its source's hash: a changed launcher
+    is compiled anew, and checkouts of other versions sharing the cache keep their own."""
+    return hashlib.sha256((HERE / f"{LAUNCHER}.java").read_bytes()).hexdigest()[:12]
+
+
+def allow_root_from_env() -> bool:
+    return os.environ.get("KG_NEO4J_ALLOW_ROOT", "") not in ("", "0", "false", "no")
 
 
 class ServerError(Exception):
@@ -58,9 +86,44 @@ class LocalServer:
     def log_file(self) -> Path:
         return self.home / "server.log"
 
+    @property
+    def ready_file(self) -> Path:
+        return self.home / "server.ready"
+
+    @property
+    def password_file(self) -> Path:
+        return self.home / "password"
+
+    @property
+    def classes(self) -> Path:
+        return self.cache / f"classes-{_launcher_digest()}"
+
+    def password(self) -> str | None:
+        """The local server's password, or None before its first start."""
+        try:
+            return self.password_file.read_text(encoding="ascii").strip() or None
+        except OSError:
+            return None
+
+    def _ensure_password(self) -> None:
+        """A random password on first start, in a file only this user can read."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.home, 0o700)
+        if self.password_file.exists():
+            os.chmod(self.password_file, 0o600)
+            if self.password():
+                return
+            self.password_file.unlink()
+        fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secrets.token_urlsafe(24) + "\n")
+
+    def classpath(self) -> str:
+        return os.pathsep.join([str(self.classes), str(self.cache / "lib" / "*")])
+
     # -- install -------------------------------------------------------------------
     def installed(self) -> bool:
-        return (self.cache / "classes" / "KgNeo4jServer.class").exists() and any((self.cache / "lib").glob("neo4j-5*.jar"))
+        return (self.classes / f"{LAUNCHER}.class").exists() and any((self.cache / "lib").glob("neo4j-5*.jar"))
 
     def install(self, quiet: bool = False) -> None:
         if self.installed():
@@ -69,31 +132,54 @@ class LocalServer:
             if not shutil.which(tool):
                 raise ServerError(f"`{tool}` not found: the local Neo4j server needs Java 17 and Maven")
         self.cache.mkdir(parents=True, exist_ok=True)
-        if not quiet:
-            print("kg: fetching Neo4j Community with Maven (once; about 120 MB)…", file=sys.stderr)
         lib = self.cache / "lib"
-        p = subprocess.run(["mvn", "-q", "-B", "-f", str(HERE / "pom.xml"), "dependency:copy-dependencies",
-                            f"-DoutputDirectory={lib}"], capture_output=True, text=True)
-        if p.returncode != 0:
-            raise ServerError("Maven could not fetch Neo4j:\n" + (p.stdout + p.stderr)[-2000:])
-        classes = self.cache / "classes"
-        classes.mkdir(exist_ok=True)
-        p = subprocess.run(["javac", "-d", str(classes), "-cp", str(lib / "*"), str(HERE / "KgNeo4jServer.java")],
+        if not any(lib.glob("neo4j-5*.jar")):
+            if not quiet:
+                print("kg: fetching Neo4j Community with Maven (once; about 120 MB)…", file=sys.stderr)
+            p = subprocess.run(["mvn", "-q", "-B", "-f", str(HERE / "pom.xml"), "dependency:copy-dependencies",
+                                f"-DoutputDirectory={lib}"], capture_output=True, text=True)
+            if p.returncode != 0:
+                raise ServerError("Maven could not fetch Neo4j:\n" + (p.stdout + p.stderr)[-2000:])
+        # compiled aside and renamed into place: a concurrent install never sees half a folder
+        tmp = Path(tempfile.mkdtemp(prefix=".classes-", dir=self.cache))
+        p = subprocess.run(["javac", "-d", str(tmp), "-cp", str(lib / "*"), str(HERE / f"{LAUNCHER}.java")],
                            capture_output=True, text=True)
         if p.returncode != 0:
+            shutil.rmtree(tmp, ignore_errors=True)
             raise ServerError("javac failed:\n" + p.stderr[-2000:])
+        try:
+            os.rename(tmp, self.classes)
+        except OSError:             # another install won the race
+            shutil.rmtree(tmp, ignore_errors=True)
 
     # -- run -----------------------------------------------------------------------
+    def _is_ours(self, pid: int) -> bool:
+        """Whether the process is this home's launcher: a pid file may outlive its server, and
+        the pid be reused by anything else, which must not be signalled."""
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        except FileNotFoundError:
+            if Path("/proc/self").exists():
+                return False            # Linux: no such process
+            p = subprocess.run(["ps", "-p", str(pid), "-o", "args="], capture_output=True, text=True)
+            argv = p.stdout.split()
+        except OSError:
+            return False                # another user's process: not ours either
+        return LAUNCHER in argv and str(self.home.resolve()) in argv
+
     def pid(self) -> int | None:
+        """The pid of this home's running server, or None."""
         try:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
         try:
             os.kill(pid, 0)
-        except OSError:
+        except ProcessLookupError:
             return None
-        return pid
+        except PermissionError:
+            return None                 # someone else's process, not ours
+        return pid if self._is_ours(pid) else None
 
     def port_open(self) -> bool:
         with socket.socket() as s:
@@ -103,30 +189,44 @@ class LocalServer:
     def running(self) -> bool:
         return self.pid() is not None and self.port_open()
 
-    def start(self, timeout: float = 180, heap: str = "1g") -> str:
+    def command(self, heap: str, pagecache: str) -> list[str]:
+        return ["java", f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", self.classpath(), LAUNCHER,
+                str(self.home.resolve()), str(self.port), str(self.password_file.resolve()), pagecache]
+
+    def start(self, timeout: float = 180, heap: str | None = None, pagecache: str | None = None,
+              allow_root: bool | None = None) -> str:
         if self.running():
             return self.uri
+        if allow_root is None:
+            allow_root = allow_root_from_env()
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and not allow_root:
+            raise ServerError("refusing to run Neo4j as root (its files and queries would have root's rights); "
+                              "run kg as a normal user, or pass --allow-root (KG_NEO4J_ALLOW_ROOT=1)")
         if self.pid() is None and self.port_open():
             raise ServerError(f"port {self.port} is taken by another program; set NEO4J_URI=bolt://127.0.0.1:PORT")
         self.install()
-        self.home.mkdir(parents=True, exist_ok=True)
-        cp = os.pathsep.join([str(self.cache / "classes"), str(self.cache / "lib" / "*")])
+        self._ensure_password()
+        heap = heap or os.environ.get("KG_NEO4J_HEAP") or "1g"
+        pagecache = pagecache or os.environ.get("KG_NEO4J_PAGECACHE") or "512m"
+        self.ready_file.unlink(missing_ok=True)
         with open(self.log_file, "ab") as log:
-            proc = subprocess.Popen(["java", f"-Xmx{heap}", "-cp", cp, "KgNeo4jServer", str(self.home), str(self.port)],
-                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True)
+            os.chmod(self.log_file, 0o600)
+            proc = subprocess.Popen(self.command(heap, pagecache), stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
         self.pid_file.write_text(str(proc.pid))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise ServerError(f"Neo4j exited with status {proc.returncode}; see {self.log_file}:\n"
                                   + self.log_file.read_text(errors="replace")[-1500:])
-            if self.port_open():
+            if self.ready_file.exists() and self.port_open():
                 return self.uri
             time.sleep(0.5)
         raise ServerError(f"Neo4j did not open port {self.port} within {timeout:.0f}s; see {self.log_file}")
 
     def stop(self, timeout: float = 60) -> bool:
+        """Stop this home's server; a pid file naming any other process is removed, and that
+        process left alone."""
         pid = self.pid()
         if pid is None:
             self.pid_file.unlink(missing_ok=True)
@@ -134,12 +234,11 @@ class LocalServer:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except OSError:
+            if not self._is_ours(pid):      # gone (a zombie has no command line either)
                 break
             time.sleep(0.3)
         else:
             os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
+        self.ready_file.unlink(missing_ok=True)
         return True

@@ -39,10 +39,21 @@ class Neo4jConfig:
 
     @classmethod
     def from_env(cls) -> "Neo4jConfig":
-        return cls(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
-                   os.environ.get("NEO4J_USERNAME", "neo4j"),
-                   os.environ.get("NEO4J_PASSWORD", ""),
+        uri = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")
+        password = os.environ.get("NEO4J_PASSWORD")
+        if password is None:
+            password = _local_password(uri)
+        return cls(uri, os.environ.get("NEO4J_USERNAME", "neo4j"), password or "",
                    os.environ.get("NEO4J_DATABASE") or None)
+
+
+def _local_password(uri: str) -> str | None:
+    """The password `kg neo4j start` wrote for its own server, when the URI is on loopback."""
+    from urllib.parse import urlparse
+    if urlparse(uri).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    from kg.server import LocalServer
+    return LocalServer.from_env().password()
 
 
 def _support() -> str:

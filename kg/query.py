@@ -12,6 +12,8 @@ from pathlib import Path
 
 from rdflib import Literal
 
+from kg import query_guard
+
 
 class QueryError(ValueError):
     pass
@@ -90,34 +92,25 @@ def library(folder: Path | None = None) -> dict[str, NamedQuery]:
     return found
 
 
-# -- read-only guards ------------------------------------------------------------------
-
-_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.S)
-CYPHER_WRITE = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|LOAD\s+CSV|ALTER|GRANT|DENY|REVOKE)\b"
-                          r"|\bCALL\s+(?:db\.(?:create|drop)|dbms\.|apoc\.)", re.I)
-SPARQL_WRITE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.I)
-
-
-def check_read_only_cypher(text: str) -> None:
-    m = CYPHER_WRITE.search(_STRINGS.sub("''", text))
-    if m:
-        raise QueryError(f"refused: `{m.group(0).strip()}` writes to the graph, and kg query only reads "
-                         "(load documents with `kg load`)")
-
+# -- read-only guards (kg/query_guard.py: decided by Neo4j and by rdflib's parser) ----------------
 
 def check_read_only_sparql(text: str) -> None:
-    body = re.sub(r"#[^\n]*", "", _STRINGS.sub('""', text))
-    body = re.sub(r"<[^>]*>", "<>", body)
-    m = SPARQL_WRITE.search(body)
-    if m:
-        raise QueryError(f"refused: `{m.group(0)}` is a SPARQL update, and kg query only reads")
+    try:
+        query_guard.check_read_only_sparql(text)
+    except query_guard.GuardError as e:
+        raise QueryError(str(e)) from None
 
 
 # -- running -----------------------------------------------------------------------------
 
 def run_cypher(store, text: str, params: dict) -> tuple[list[str], list[list]]:
-    check_read_only_cypher(text)
+    """Run read-only Cypher: Neo4j first plans it (EXPLAIN) in a READ session, and only a
+    plain read of the graph then runs, in that same READ session."""
     with store.session(write=False) as s:
+        try:
+            query_guard.check_read_only_cypher(s, text, params)
+        except query_guard.GuardError as e:
+            raise QueryError(str(e)) from None
         result = s.run(text, params)
         cols = list(result.keys())
         rows = [[rec[c] for c in cols] for rec in result]

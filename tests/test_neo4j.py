@@ -153,3 +153,35 @@ def test_export_and_viz_from_neo4j(neo4j_store, tmp_path):
         {(k, u, v) for u, v, k in emb.g.edges(keys=True)}
     kg("viz", "--neo4j", "-o", tmp_path / "n.html")
     assert "吉林省科学技术厅" in (tmp_path / "n.html").read_text(encoding="utf-8")
+
+
+def test_stats_never_show_half_a_commit(neo4j_store):
+    """`kg stats --neo4j` while another loader commits: every count is of one state of the
+    graph, the one before a commit or the one after, never a mixture."""
+    import threading
+    from kg.store.neo4j_store import Neo4jStore
+    neo4j_store.load([extract_one(SEED)])
+    without = neo4j_store.stats()
+    extra = _graph("x", "联合省财政厅出台《浙江省甲方案》。与浙江大学签订合作协议。举办“浙江科技论坛”。")
+    neo4j_store.load([extra])
+    with_x = neo4j_store.stats()
+    neo4j_store.remove("x")
+    assert with_x != without and neo4j_store.stats() == without
+    stop = threading.Event()
+
+    def toggle():
+        with Neo4jStore() as other:
+            while not stop.is_set():
+                other.load([extra])
+                other.remove("x")
+
+    t = threading.Thread(target=toggle)
+    t.start()
+    try:
+        seen = [neo4j_store.stats() for _ in range(150)]
+    finally:
+        stop.set()
+        t.join()
+    torn = [s for s in seen if s not in (without, with_x)]
+    assert not torn, f"{len(torn)} of {len(seen)} readings were of no state of the graph: {torn[0]}"
+    assert with_x in seen and without in seen        # the writer did commit in between

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from kg.schema import load_schema
 from kg.store.embedded import LoadResult
 
 SEP = "\t"
+STATS_SETTLE = 0.02     # seconds between two readings of the counts that must agree
 
 
 @dataclass
@@ -62,6 +64,22 @@ def _support() -> str:
 
 def _labels() -> list[str]:
     return list(load_schema().labels)
+
+
+def _fact_types() -> list[str]:
+    return [t for t in load_schema().relationships if t != _support()]
+
+
+def stats_statement() -> str:
+    """One statement for every count `stats` reports (labels and types are the schema's own)."""
+    # every count from the count store, which a commit updates at once (the label index trails it:
+    # a scan may miss a node the counts already have); the loaded letters are the Document nodes
+    # less the few that letters only mention (no content hash), which a concurrent load rarely adds
+    parts = [f"CALL {{ MATCH (n:{label}) RETURN count(n) AS l{i} }}" for i, label in enumerate(_labels())]
+    parts += [f"CALL {{ MATCH ()-[r:{rtype}]->() RETURN count(r) AS t{i} }}" for i, rtype in enumerate(_fact_types())]
+    parts.append("CALL { MATCH (d:Document) WHERE d.content_hash IS NULL RETURN count(d) AS mentioned }")
+    cols = [f"l{i}" for i in range(len(_labels()))] + [f"t{i}" for i in range(len(_fact_types()))] + ["mentioned"]
+    return "\n".join(parts) + "\nRETURN " + ", ".join(cols)
 
 
 def _check_label(label: str) -> str:
@@ -176,16 +194,24 @@ class Neo4jStore:
 
     # -- reads ---------------------------------------------------------------------------
     def stats(self) -> dict:
-        with self.session(write=False) as s:
-            labels = {}
-            for label in _labels():
-                c = s.run(f"MATCH (n:{label}) RETURN count(n) AS c").single()["c"]
-                if c:
-                    labels[label] = c
-            types = {r["t"]: r["c"] for r in s.run("MATCH ()-[r]->() WHERE type(r) <> $support "
-                                                   "RETURN type(r) AS t, count(*) AS c", support=_support())}
-            docs = s.run("MATCH (d:Document) WHERE d.content_hash IS NOT NULL RETURN count(d) AS c").single()["c"]
-        return {"documents": docs, "nodes": sum(labels.values()), "relationships": sum(types.values()),
+        """Counts by label and by relationship type, all from one state of the graph even while
+        another loader commits: one statement, in one read transaction, repeated until two
+        readings agree; each count from Neo4j's count store rather than a scan."""
+        stmt = stats_statement()
+        with self.session(write=False) as s, s.begin_transaction() as tx:   # no retries: a down server is one line
+            # Neo4j reads are read-committed: even one statement may count some labels before a
+            # concurrent commit is applied and others after (the count store moves before the
+            # label index). Read until two readings a moment apart agree.
+            rec = tx.run(stmt).single()
+            for _ in range(20):
+                time.sleep(STATS_SETTLE)
+                again = tx.run(stmt).single()
+                if again == rec:
+                    break
+                rec = again
+        labels = {label: rec[f"l{i}"] for i, label in enumerate(_labels()) if rec[f"l{i}"]}
+        types = {rtype: rec[f"t{i}"] for i, rtype in enumerate(_fact_types()) if rec[f"t{i}"]}
+        return {"documents": labels.get("Document", 0) - rec["mentioned"], "nodes": sum(labels.values()), "relationships": sum(types.values()),
                 "labels": dict(sorted(labels.items())), "types": dict(sorted(types.items()))}
 
     def to_networkx(self) -> nx.MultiDiGraph:

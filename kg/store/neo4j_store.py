@@ -287,7 +287,66 @@ def _write_batch(tx, graphs: list[DocGraph]):
         todo.append(dg)
     if not todo:
         return outcomes, 0, 0
-    resolver = _BatchResolver(tx, todo)
+    resolver = _BatchResolver(_TxLookup(tx), todo)
+    node_rows, support_rows, rel_rows, registry = batch_rows(todo, resolver)
+    for label, rows in node_rows.items():
+        fresh, known = split_nodes(label, rows, resolver)
+        # nodes no one has stored yet are CREATEd whole (the key constraint still guards against a
+        # concurrent loader: the batch then fails with a constraint error and is retried)
+        lookup = load_schema().lookup_label
+        created[0] += _count(tx.run(f"UNWIND $rows AS row CREATE (n:{label}:{lookup}) SET n = row.props",
+                                    rows=[{"props": _node_props(r)} for r in fresh]), "nodes_created")
+        # a document is written once (an edited one is retracted first), so its entries are new:
+        # lists are appended without membership tests
+        created[0] += _count(tx.run(f"""
+            UNWIND $rows AS row
+            MERGE (n:{label} {{key: row.key}})
+            ON CREATE SET n:{lookup}, n.name = row.name, n.kind = row.kind, n.aliases = [],
+                          n.evidence_docs = [], n.evidence_starts = [], n.evidence_ends = [], n.evidence_sentences = [],
+                          n.properties_json = row.props_json, n += row.flat
+            SET n.kind = CASE WHEN n.kind = '' THEN row.kind ELSE n.kind END,
+                n.aliases = n.aliases + [a IN row.forms WHERE a <> n.name AND NOT a IN n.aliases],
+                n.alias_text = row.alias_text,
+                n.evidence_docs = (n.evidence_docs + row.evidence_docs)[0..$max_ev],
+                n.evidence_starts = (n.evidence_starts + row.evidence_starts)[0..$max_ev],
+                n.evidence_ends = (n.evidence_ends + row.evidence_ends)[0..$max_ev],
+                n.evidence_sentences = (n.evidence_sentences + row.evidence_sentences)[0..$max_ev]
+            SET n.forms = {FORMS_CYPHER}
+            """, rows=known, max_ev=MAX_EVIDENCE), "nodes_created") if known else 0
+    for (rtype, sl, tl), rows in rel_rows.items():
+        fresh, known = split_rels(sl, tl, rows, resolver)
+        created[1] += _count(tx.run(f"""
+            UNWIND $rows AS row
+            MATCH (a:{sl} {{key: row.s}})
+            MATCH (b:{tl} {{key: row.t}})
+            CREATE (a)-[r:{rtype}]->(b) SET r = row.props
+            """, rows=[{"s": r["s"], "t": r["t"], "props": _rel_props(r)} for r in fresh]), "relationships_created")
+        created[1] += _count(tx.run(f"""
+            UNWIND $rows AS row
+            MATCH (a:{sl} {{key: row.s}})
+            MATCH (b:{tl} {{key: row.t}})
+            MERGE (a)-[r:{rtype}]->(b)
+            ON CREATE SET r.docs = [], r.evidence_docs = [], r.evidence_starts = [], r.evidence_ends = [],
+                          r.evidence_sentences = [], r.properties_json = row.props_json, r += row.flat
+            SET r.docs = r.docs + row.docs,
+                r.evidence_docs = (r.evidence_docs + row.evidence_docs)[0..$max_ev],
+                r.evidence_starts = (r.evidence_starts + row.evidence_starts)[0..$max_ev],
+                r.evidence_ends = (r.evidence_ends + row.evidence_ends)[0..$max_ev],
+                r.evidence_sentences = (r.evidence_sentences + row.evidence_sentences)[0..$max_ev]
+            """, rows=known, max_ev=MAX_EVIDENCE), "relationships_created") if known else 0
+    # each letter's support of each node it names (the letter's own Document node included)
+    for label, rows in support_rows.items():
+        tx.run(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) MATCH (d:Document {{key: row.doc}}) "
+               f"CREATE (n)-[:{_support()} {{forms: row.forms}}]->(d)", rows=list(rows.values()))
+    tx.run("UNWIND $rows AS row MATCH (d:Document {key: row.id}) "
+           "SET d.content_hash = row.h, d.fact_rels = row.r", rows=registry)
+    return outcomes, created[0], created[1]
+
+
+def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
+    """The rows a batch writes: nodes by label, each letter's support of the nodes it names,
+    relationships by (type, source label, target label), and each letter's registry entry.
+    Shared by the online writer and the bulk importer (kg/store/bulk.py), so both resolve alike."""
     # one row per node and per relationship for the whole batch: a body named in many letters
     # has its lists rewritten once per batch, not once per letter
     node_rows: dict[str, dict] = defaultdict(dict)
@@ -326,65 +385,26 @@ def _write_batch(tx, graphs: list[DocGraph]):
             _add_support(row, doc, rel.evidence)
             fact_rels.append(SEP.join([rel.type, sl, sk, tl, tk]))
         registry.append({"id": doc, "h": dg.content_hash, "r": fact_rels})
-    for label, rows in node_rows.items():
-        fresh, known = [], []
-        for key, row in rows.items():
-            stored = resolver.stored.get((label, key))
-            name, aliases = stored or (row["name"], [])
-            row["alias_text"] = "" if label in NO_ALIAS_JOIN else _alias_text(name, [*aliases, *row["forms"]])
-            (known if stored else fresh).append(row)
-        # nodes no one has stored yet are CREATEd whole (the key constraint still guards against a
-        # concurrent loader: the batch then fails with a constraint error and is retried)
-        lookup = load_schema().lookup_label
-        created[0] += _count(tx.run(f"UNWIND $rows AS row CREATE (n:{label}:{lookup}) SET n = row.props",
-                                    rows=[{"props": _node_props(r)} for r in fresh]), "nodes_created")
-        # a document is written once (an edited one is retracted first), so its entries are new:
-        # lists are appended without membership tests
-        created[0] += _count(tx.run(f"""
-            UNWIND $rows AS row
-            MERGE (n:{label} {{key: row.key}})
-            ON CREATE SET n:{lookup}, n.name = row.name, n.kind = row.kind, n.aliases = [],
-                          n.evidence_docs = [], n.evidence_starts = [], n.evidence_ends = [], n.evidence_sentences = [],
-                          n.properties_json = row.props_json, n += row.flat
-            SET n.kind = CASE WHEN n.kind = '' THEN row.kind ELSE n.kind END,
-                n.aliases = n.aliases + [a IN row.forms WHERE a <> n.name AND NOT a IN n.aliases],
-                n.alias_text = row.alias_text,
-                n.evidence_docs = (n.evidence_docs + row.evidence_docs)[0..$max_ev],
-                n.evidence_starts = (n.evidence_starts + row.evidence_starts)[0..$max_ev],
-                n.evidence_ends = (n.evidence_ends + row.evidence_ends)[0..$max_ev],
-                n.evidence_sentences = (n.evidence_sentences + row.evidence_sentences)[0..$max_ev]
-            SET n.forms = {FORMS_CYPHER}
-            """, rows=known, max_ev=MAX_EVIDENCE), "nodes_created") if known else 0
-    for (rtype, sl, tl), rows in rel_rows.items():
-        fresh = [r for r in rows.values() if (sl, r["s"]) not in resolver.stored or (tl, r["t"]) not in resolver.stored]
-        known = [r for r in rows.values() if (sl, r["s"]) in resolver.stored and (tl, r["t"]) in resolver.stored]
-        # a relationship with a new end cannot exist yet
-        created[1] += _count(tx.run(f"""
-            UNWIND $rows AS row
-            MATCH (a:{sl} {{key: row.s}})
-            MATCH (b:{tl} {{key: row.t}})
-            CREATE (a)-[r:{rtype}]->(b) SET r = row.props
-            """, rows=[{"s": r["s"], "t": r["t"], "props": _rel_props(r)} for r in fresh]), "relationships_created")
-        created[1] += _count(tx.run(f"""
-            UNWIND $rows AS row
-            MATCH (a:{sl} {{key: row.s}})
-            MATCH (b:{tl} {{key: row.t}})
-            MERGE (a)-[r:{rtype}]->(b)
-            ON CREATE SET r.docs = [], r.evidence_docs = [], r.evidence_starts = [], r.evidence_ends = [],
-                          r.evidence_sentences = [], r.properties_json = row.props_json, r += row.flat
-            SET r.docs = r.docs + row.docs,
-                r.evidence_docs = (r.evidence_docs + row.evidence_docs)[0..$max_ev],
-                r.evidence_starts = (r.evidence_starts + row.evidence_starts)[0..$max_ev],
-                r.evidence_ends = (r.evidence_ends + row.evidence_ends)[0..$max_ev],
-                r.evidence_sentences = (r.evidence_sentences + row.evidence_sentences)[0..$max_ev]
-            """, rows=known, max_ev=MAX_EVIDENCE), "relationships_created") if known else 0
-    # each letter's support of each node it names (the letter's own Document node included)
-    for label, rows in support_rows.items():
-        tx.run(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) MATCH (d:Document {{key: row.doc}}) "
-               f"CREATE (n)-[:{_support()} {{forms: row.forms}}]->(d)", rows=list(rows.values()))
-    tx.run("UNWIND $rows AS row MATCH (d:Document {key: row.id}) "
-           "SET d.content_hash = row.h, d.fact_rels = row.r", rows=registry)
-    return outcomes, created[0], created[1]
+    return node_rows, support_rows, rel_rows, registry
+
+
+def split_nodes(label: str, rows: dict, resolver: "_BatchResolver") -> tuple[list, list]:
+    """(fresh, known) node rows: those no one has stored yet and those to be merged into a
+    stored node; sets each row's alias_text from the stored name and aliases and its forms."""
+    fresh, known = [], []
+    for key, row in rows.items():
+        stored = resolver.stored.get((label, key))
+        name, aliases = stored or (row["name"], [])
+        row["alias_text"] = "" if label in NO_ALIAS_JOIN else _alias_text(name, [*aliases, *row["forms"]])
+        (known if stored else fresh).append(row)
+    return fresh, known
+
+
+def split_rels(sl: str, tl: str, rows: dict, resolver: "_BatchResolver") -> tuple[list, list]:
+    """(fresh, known) relationship rows: a relationship with a new end cannot exist yet."""
+    fresh = [r for r in rows.values() if (sl, r["s"]) not in resolver.stored or (tl, r["t"]) not in resolver.stored]
+    known = [r for r in rows.values() if (sl, r["s"]) in resolver.stored and (tl, r["t"]) in resolver.stored]
+    return fresh, known
 
 
 EVIDENCE_KEYS = ("evidence_docs", "evidence_starts", "evidence_ends", "evidence_sentences")
@@ -429,13 +449,29 @@ def _count(result, counter: str) -> int:
     return getattr(result.consume().counters, counter)
 
 
+class _TxLookup:
+    """The stored nodes a batch may resolve to, read in its transaction: [{key, name, aliases}]."""
+
+    def __init__(self, tx):
+        self.tx = tx
+
+    def by_keys(self, label: str, keys: list[str]) -> list[dict]:
+        return self.tx.run(f"UNWIND $ks AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n.name AS name, "
+                           f"n.aliases AS aliases", ks=keys).data()
+
+    def by_alias_forms(self, label: str, forms: list[str]) -> list[dict]:
+        """Nodes with one of these forms among their specific aliases (alias_text)."""
+        return self.tx.run(f"UNWIND $fs AS f MATCH (n:{label}) WHERE n.alias_text CONTAINS ('|' + f + '|') "
+                           f"RETURN DISTINCT n.key AS key, n.name AS name, n.aliases AS aliases", fs=forms).data()
+
+
 class _BatchResolver:
     """Cross-document resolution for a batch, with the embedded store's rules: a node is
     the stored (or earlier-in-batch) node with its key, else the one whose name or
     specific alias equals its name or a specific alias of it. The stored candidates are
     fetched once per label for the whole batch."""
 
-    def __init__(self, tx, graphs: list[DocGraph]):
+    def __init__(self, lookup, graphs: list[DocGraph]):
         self.index = AliasIndex()
         self.keys: set[tuple[str, str]] = set()
         self.stored: dict[tuple[str, str], tuple[str, list]] = {}   # (label, key) → stored name, aliases
@@ -447,16 +483,14 @@ class _BatchResolver:
             forms = {n.key for n in ns}
             if label not in NO_ALIAS_JOIN:
                 forms |= {norm(a) for n in ns for a in n.aliases if specific(a)}
-            hits = tx.run(f"UNWIND $ks AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n.name AS name, "
-                          f"n.aliases AS aliases", ks=sorted(forms)).data()
+            hits = lookup.by_keys(label, sorted(forms))
             if label not in NO_ALIAS_JOIN:
                 # a node not stored under its own key may be a stored node's alias
                 found = {h["key"] for h in hits}
                 look = sorted({f for n in ns if n.key not in found
                                for f in {n.key} | {norm(a) for a in n.aliases if specific(a)}})
                 if look:
-                    hits += tx.run(f"UNWIND $fs AS f MATCH (n:{label}) WHERE n.alias_text CONTAINS ('|' + f + '|') "
-                                   f"RETURN DISTINCT n.key AS key, n.name AS name, n.aliases AS aliases", fs=look).data()
+                    hits += lookup.by_alias_forms(label, look)
             for h in sorted(hits, key=lambda h: h["key"]):
                 if (label, h["key"]) not in self.keys:
                     self.keys.add((label, h["key"]))

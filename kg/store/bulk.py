@@ -1,0 +1,277 @@
+"""A first load into Neo4j by its offline importer: `kg load --neo4j --bulk`.
+
+The letters are extracted as for any load (kg.pipeline's streaming, --jobs), then merged and
+resolved across letters in memory by the online writer's own code (neo4j_store.batch_rows,
+split_nodes, split_rels and its resolver), batch by batch in the same order, so the graph is
+the one `kg load --neo4j` would have written; `MemoryGraph` applies each batch as the writer's
+Cypher would. The graph is written as the importer's CSV files (kg.store.bulk_csv), the local
+server (`kg neo4j start`) is stopped, `neo4j-admin database import full` (org.neo4j.cli.AdminTool
+from the server's jars) builds the database, the server is started again, and the schema's
+constraints and indexes are created (Neo4jStore.apply_schema).
+
+Only into the local server, and only when its database is empty: later loads go online."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kg.records import MAX_EVIDENCE, DocGraph, norm
+from kg.resolve import NO_ALIAS_JOIN
+from kg.schema import load_schema
+from kg.store.bulk_csv import ImportCsvWriter, importer_args
+from kg.store.embedded import LoadResult
+from kg.store.neo4j_store import (EVIDENCE_KEYS, _BatchResolver, _check_label, _forms, _node_props, _rel_props,
+                                  _support, batch_rows, split_nodes, split_rels)
+
+
+class BulkError(Exception):
+    pass
+
+
+def _ev_append(target: dict, row: dict) -> None:
+    for k in EVIDENCE_KEYS:
+        target[k] = (target[k] + row[k])[:MAX_EVIDENCE]
+
+
+class MemoryGraph:
+    """The Neo4j graph the online writer would build, held in memory: nodes by (label, key) with
+    the properties Neo4j would hold, relationships by (type, label, key, label, key), the
+    support links (label, key, doc) → forms, and each loaded letter's registry entry."""
+
+    def __init__(self):
+        self.nodes: dict[tuple[str, str], dict] = {}
+        self.rels: dict[tuple, dict] = {}
+        self.support: dict[tuple[str, str, str], list[str]] = {}
+        self.hashes: dict[str, str] = {}
+        self._alias_index: dict[tuple[str, str], set[str]] = defaultdict(set)   # (label, form) → keys
+
+    # the lookups of neo4j_store._TxLookup, answered from memory
+    def by_keys(self, label: str, keys: list[str]) -> list[dict]:
+        out = []
+        for k in keys:
+            n = self.nodes.get((label, k))
+            if n is not None:
+                out.append({"key": k, "name": n["name"], "aliases": list(n["aliases"])})
+        return out
+
+    def by_alias_forms(self, label: str, forms: list[str]) -> list[dict]:
+        keys = set().union(*(self._alias_index.get((label, f), set()) for f in forms)) if forms else set()
+        return [{"key": k, "name": self.nodes[(label, k)]["name"], "aliases": list(self.nodes[(label, k)]["aliases"])}
+                for k in sorted(keys)]
+
+    def _set_alias_text(self, label: str, key: str, text: str) -> None:
+        n = self.nodes[(label, key)]
+        for f in filter(None, n.get("alias_text", "").split("|")):
+            self._alias_index[(label, f)].discard(key)
+        n["alias_text"] = text
+        for f in filter(None, text.split("|")):
+            self._alias_index[(label, f)].add(key)
+
+    def load(self, graphs: list[DocGraph], result: LoadResult, batch_size: int = 500) -> None:
+        """As Neo4jStore.load: the same batches, the same outcomes."""
+        latest = {}
+        for dg in graphs:
+            latest[dg.doc_id] = dg
+        graphs = list(latest.values())
+        for i in range(0, len(graphs), batch_size):
+            self._batch(graphs[i:i + batch_size], result)
+
+    def _batch(self, graphs: list[DocGraph], result: LoadResult) -> None:
+        todo = []
+        for dg in graphs:
+            h = self.hashes.get(dg.doc_id)
+            if h == dg.content_hash:
+                result.unchanged.append(dg.doc_id)
+                continue
+            if h is not None:
+                raise BulkError(f"{dg.doc_id}: given twice with different content; the bulk path loads each "
+                                "letter once (load the later version with `kg load --neo4j` afterwards)")
+            result.loaded.append(dg.doc_id)
+            todo.append(dg)
+        if not todo:
+            return
+        resolver = _BatchResolver(self, todo)
+        node_rows, support_rows, rel_rows, registry = batch_rows(todo, resolver)
+        for label, rows in node_rows.items():
+            fresh, known = split_nodes(label, rows, resolver)
+            for row in fresh:
+                props = _node_props(row)
+                self.nodes[(label, row["key"])] = props
+                self._set_alias_text(label, row["key"], props["alias_text"])
+                result.nodes_added += 1
+            for row in known:            # the MERGE … SET of the online writer
+                n = self.nodes[(label, row["key"])]
+                if n["kind"] == "":
+                    n["kind"] = row["kind"]
+                n["aliases"] = n["aliases"] + [a for a in row["forms"] if a != n["name"] and a not in n["aliases"]]
+                self._set_alias_text(label, row["key"], row["alias_text"])
+                _ev_append(n, row)
+                n["forms"] = _forms(n["name"], n["aliases"])
+        for (rtype, sl, tl), rows in rel_rows.items():
+            fresh, known = split_rels(sl, tl, rows, resolver)
+            for row in fresh:
+                self.rels[(rtype, sl, row["s"], tl, row["t"])] = _rel_props(row)
+                result.relationships_added += 1
+            for row in known:
+                key = (rtype, sl, row["s"], tl, row["t"])
+                r = self.rels.get(key)
+                if r is None:
+                    self.rels[key] = _rel_props(row)
+                    result.relationships_added += 1
+                else:
+                    r["docs"] = r["docs"] + row["docs"]
+                    _ev_append(r, row)
+        for label, rows in support_rows.items():
+            for row in rows.values():
+                self.support[(label, row["key"], row["doc"])] = row["forms"]
+        for reg in registry:
+            n = self.nodes.get(("Document", reg["id"]))
+            if n is not None:              # as the writer's MATCH (d:Document {key: id}) SET …
+                n["content_hash"], n["fact_rels"] = reg["h"], reg["r"]
+            self.hashes[reg["id"]] = reg["h"]
+
+    def write_csv(self, folder) -> "ImportFiles":
+        lookup = load_schema().lookup_label
+        with ImportCsvWriter(folder) as w:
+            for (label, key), props in self.nodes.items():
+                w.node(f"{label}:{key}", [_check_label(label), lookup], props)
+            for (rtype, sl, sk, tl, tk), props in self.rels.items():
+                w.relationship(f"{sl}:{sk}", f"{tl}:{tk}", rtype, props)
+            support = _support()
+            for (label, key, doc), forms in self.support.items():
+                w.relationship(f"{label}:{key}", f"Document:{doc}", support, {"forms": forms})
+        return w.files
+
+
+# -- the import itself ------------------------------------------------------------------------
+
+@dataclass
+class BulkReport:
+    result: LoadResult
+    files: int
+    extract_s: float
+    import_s: float
+    schema_s: float
+
+
+def database_is_empty(store) -> bool:
+    with store.session(write=False) as s:
+        return s.run("MATCH (n) RETURN count(n) > 0 AS any").single()["any"] is False
+
+
+def run_importer(server, files, database: str = "neo4j", heap: str | None = None) -> None:
+    """`neo4j-admin database import full` on the local server's home (the server must be stopped)."""
+    conf = server.home / "admin-conf"
+    conf.mkdir(exist_ok=True)
+    (conf / "neo4j.conf").write_text("", encoding="utf-8")     # nothing but the defaults, under this home
+    env = {**os.environ, "NEO4J_HOME": str(server.home.resolve()), "NEO4J_CONF": str(conf.resolve())}
+    heap = heap or os.environ.get("KG_NEO4J_HEAP") or "1g"
+    cmd = ["java", f"-Xmx{heap}", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+           "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+           "-cp", server.classpath(), "org.neo4j.cli.AdminTool", "database", "import", "full",
+           *importer_args(files), "--overwrite-destination=true", f"--report-file={server.home / 'import.report'}",
+           database]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=server.home)
+    with open(server.home / "import.log", "w", encoding="utf-8") as log:
+        log.write(p.stdout + p.stderr)
+    if p.returncode != 0:
+        tail = (p.stdout + p.stderr).strip().splitlines()[-5:]
+        raise BulkError(f"the Neo4j importer failed (see {server.home / 'import.log'}): " + " | ".join(tail))
+
+
+def restore_lists(store, files) -> None:
+    """The importer stores no empty array, nor tells [''] from []; the online writer stores both
+    (and appends to them later). Set them after the import (the key constraints exist by then)."""
+    support = _support()
+
+    def check_type(t):
+        if t not in load_schema().relationships and t != support:
+            raise ValueError(f"unknown relationship type {t!r}")
+        return t
+
+    def check_prop(prop):
+        if not prop.replace("_", "").isalnum():
+            raise ValueError(f"unexpected property name {prop!r}")
+        return prop
+
+    with store.session() as s:
+        for kind, what, prop in sorted(files.empty_lists):
+            prop = check_prop(prop)
+            if kind == "node":
+                q = (f"MATCH (n:{_check_label(what.split(':')[0])}) WHERE n.`{prop}` IS NULL "
+                     f"CALL (n) {{ SET n.`{prop}` = [] }} IN TRANSACTIONS OF 20000 ROWS")
+            else:
+                q = (f"MATCH ()-[r:{check_type(what)}]->() WHERE r.`{prop}` IS NULL "
+                     f"CALL (r) {{ SET r.`{prop}` = [] }} IN TRANSACTIONS OF 20000 ROWS")
+            s.run(q).consume()
+        groups: dict[tuple, list] = defaultdict(list)
+        for kind, ident, prop, value in files.fixups:
+            if kind == "node":
+                label, key = ident.split(":", 1)
+                groups[("node", _check_label(label), check_prop(prop))].append({"k": key, "v": value})
+            else:
+                (sl, sk), (tl, tk) = (x.split(":", 1) for x in ident[:2])
+                rtype = ident[2]
+                groups[("rel", _check_label(sl), check_type(rtype), _check_label(tl), check_prop(prop))].append(
+                    {"s": sk, "t": tk, "v": value})
+        for g, rows in groups.items():
+            if g[0] == "node":
+                q = f"UNWIND $rows AS row MATCH (n:{g[1]} {{key: row.k}}) SET n.`{g[2]}` = row.v"
+            else:
+                q = (f"UNWIND $rows AS row MATCH (a:{g[1]} {{key: row.s}})-[r:{g[2]}]->(b:{g[3]} {{key: row.t}}) "
+                     f"SET r.`{g[4]}` = row.v")
+            s.execute_write(lambda tx: tx.run(q, rows=rows).consume())
+
+
+def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: bool = True) -> BulkReport:
+    """Extract, resolve, write CSV, import into the local server's (empty) database, index."""
+    from kg.pipeline import batched, stream_graphs
+    from kg.server import LocalServer
+    from kg.store.neo4j_store import Neo4jConfig, Neo4jStore
+    server = LocalServer.from_env()
+    config = Neo4jConfig.from_env()
+    if config.uri.rstrip("/") != server.uri or (config.database or "neo4j") != "neo4j":
+        raise BulkError(f"--bulk imports into the local server of `kg neo4j start` ({server.uri}, database neo4j), "
+                        f"not {config.uri}")
+    was_running = server.running()
+    # a server that runs was started as its user chose (--allow-root included): restart it alike
+    restart = {"allow_root": True} if was_running else {}
+    if was_running:
+        with Neo4jStore(config) as store:
+            if not database_is_empty(store):
+                raise BulkError("the Neo4j database is not empty: --bulk is for a first load "
+                                "(load more letters without --bulk)")
+    elif (server.home / "data" / "databases" / "neo4j").exists():
+        server.start()
+        restart = {"allow_root": True}
+        with Neo4jStore(config) as store:
+            empty = database_is_empty(store)
+        if not empty:
+            raise BulkError("the Neo4j database is not empty: --bulk is for a first load "
+                            "(load more letters without --bulk)")
+    t0 = time.monotonic()
+    graph, result = MemoryGraph(), LoadResult()
+    for batch in batched(stream_graphs(paths, failed, jobs=jobs, progress=progress), batch_size):
+        graph.load(batch, result, batch_size)
+    t1 = time.monotonic()
+    server.home.mkdir(parents=True, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="bulk-csv-", dir=server.home)     # under the 0700 home
+    try:
+        files = graph.write_csv(work)
+        del graph
+        server.stop()
+        run_importer(server, files)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    server.start(**restart)
+    t2 = time.monotonic()
+    with Neo4jStore(Neo4jConfig.from_env()) as store:
+        store.apply_schema()
+        restore_lists(store, files)
+    t3 = time.monotonic()
+    return BulkReport(result, len(files.nodes) + len(files.relationships), t1 - t0, t2 - t1, t3 - t2)

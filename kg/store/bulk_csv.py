@@ -1,0 +1,166 @@
+"""CSV files in the format of Neo4j's offline importer (`neo4j-admin database import full`).
+
+    with ImportCsvWriter(folder) as w:
+        w.node("Agency:吉林省科学技术厅", ["Agency", "Entity"], {"key": "…", "aliases": ["省科技厅"], …})
+        w.relationship("Agency:…", "Policy:…", "ISSUED", {"docs": ["jilin-kjt-2022-L37"], …})
+    files = w.files          # ImportFiles: nodes=[paths], relationships=[paths], empty_lists=…
+    importer_args(files)     # --nodes=… --relationships=… and the matching format options
+
+Headers are typed (`key:string`, `value:double`, `aliases:string[]`, `evidence_starts:long[]`),
+ids are `:ID` (not stored as a property), labels `:LABEL`, relationships `:START_ID`, `:END_ID`,
+`:TYPE`. Every field is quoted (an empty string stays an empty string), fields may span lines
+(the importer wants --multiline-fields=true), and array elements (and labels) are separated by
+U+001F, which no text holds. Rows are grouped into one file per label set (or relationship
+type) and property signature, because a column has one type: a `value` that is an integer in
+one node and a float in another goes to two files, as Neo4j would store it online.
+
+The importer does not store an empty array (an empty field is no property); `files.empty_lists`
+names the (kind, label or type, property) whose empty lists were left out, and `files.fixups`
+the lists holding an empty string (which a field cannot tell from an empty list), for the
+caller to set after the import if it needs them. A value of None is no property either.
+
+Also usable as a plain CSV export of a graph: one file per label and type, typed headers."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ARRAY_DELIMITER = "\x1f"
+ARRAY_DELIMITER_OPTION = "U+001F"
+# the element type of lists that are sometimes empty (an empty list shows no type of its own)
+LIST_TYPES = {"evidence_starts": "long", "evidence_ends": "long"}
+
+
+class CsvValueError(ValueError):
+    pass
+
+
+def csv_type(name: str, value) -> str:
+    """The importer's type for a property value: string, long, double, boolean, or an array."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return LIST_TYPES.get(name, "string") + "[]"
+        kinds = {csv_type(name, v) for v in value}
+        if kinds == {"long", "double"}:
+            kinds = {"double"}
+        if len(kinds) != 1 or "[]" in next(iter(kinds)):
+            raise CsvValueError(f"property {name!r}: a list of mixed or nested values {value!r:.80}")
+        return next(iter(kinds)) + "[]"
+    raise CsvValueError(f"property {name!r}: {type(value).__name__} cannot be stored by Neo4j")
+
+
+def _text(s: str) -> str:
+    if ARRAY_DELIMITER in s:
+        raise CsvValueError(f"a value holds the array delimiter U+001F: {s[:80]!r}")
+    return s
+
+
+def csv_field(value, ctype: str) -> str:
+    if value is None:
+        return ""
+    if ctype.endswith("[]"):
+        base = ctype[:-2]
+        return ARRAY_DELIMITER.join(csv_field(float(v) if base == "double" else v, base) for v in value)
+    if ctype == "boolean":
+        return "true" if value else "false"
+    if ctype == "double":
+        return repr(float(value))
+    if ctype == "long":
+        return str(int(value))
+    return _text(str(value))
+
+
+@dataclass
+class ImportFiles:
+    nodes: list[Path] = field(default_factory=list)
+    relationships: list[Path] = field(default_factory=list)
+    # ("node", label set joined by ':', property) / ("relationship", type, property)
+    empty_lists: set[tuple[str, str, str]] = field(default_factory=set)
+    # lists with an empty string in them (a CSV field cannot tell [''] from []): written as no
+    # property, kept here as ("node", id, property, value) / ("relationship", (start, end, type), property, value)
+    fixups: list[tuple] = field(default_factory=list)
+    node_count: int = 0
+    relationship_count: int = 0
+
+
+class ImportCsvWriter:
+    """Streams nodes and relationships into the importer's CSV files under `folder`."""
+
+    def __init__(self, folder: str | Path, prefix: str = ""):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.prefix = prefix
+        self.files = ImportFiles()
+        self._open: dict[tuple, tuple] = {}      # group → (file handle, csv writer, [(prop, type)])
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @staticmethod
+    def _signature(props: dict) -> tuple:
+        return tuple(sorted((k, csv_type(k, v)) for k, v in props.items() if v is not None))
+
+    def _writer(self, kind: str, what: str, sig: tuple, fixed: list[str]):
+        group = (kind, what, sig)
+        hit = self._open.get(group)
+        if hit is None:
+            n = len(self._open)
+            stem = "".join(ch if ch.isalnum() else "_" for ch in what)[:40]
+            path = self.folder / f"{self.prefix}{kind}s-{n:04d}-{stem}.csv"
+            fh = open(path, "w", encoding="utf-8", newline="")
+            w = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\n")
+            w.writerow(fixed + [f"{k}:{t}" for k, t in sig])
+            hit = self._open[group] = (fh, w, sig)
+            (self.files.nodes if kind == "node" else self.files.relationships).append(path)
+        return hit
+
+    def _held(self, kind: str, what: str, ident, props: dict) -> dict:
+        """The properties a CSV field can hold as they are; the others are noted."""
+        out = props
+        for k, v in props.items():
+            if isinstance(v, (list, tuple)):
+                if not v:
+                    self.files.empty_lists.add((kind, what, k))
+                elif any(x == "" for x in v):
+                    self.files.fixups.append((kind, ident, k, list(v)))
+                    out = {**out, k: []}
+        return out
+
+    def node(self, node_id: str, labels: list[str], props: dict) -> None:
+        what = ":".join(labels)
+        sig = self._signature(props)
+        _fh, w, sig = self._writer("node", what, sig, [":ID", ":LABEL"])
+        props = self._held("node", what, node_id, props)
+        w.writerow([_text(node_id), ARRAY_DELIMITER.join(map(_text, labels))] + [csv_field(props[k], t) for k, t in sig])
+        self.files.node_count += 1
+
+    def relationship(self, start_id: str, end_id: str, rtype: str, props: dict) -> None:
+        sig = self._signature(props)
+        _fh, w, sig = self._writer("relationship", rtype, sig, [":START_ID", ":END_ID", ":TYPE"])
+        props = self._held("relationship", rtype, (start_id, end_id, rtype), props)
+        w.writerow([_text(start_id), _text(end_id), rtype] + [csv_field(props[k], t) for k, t in sig])
+        self.files.relationship_count += 1
+
+    def close(self) -> ImportFiles:
+        for fh, _w, _sig in self._open.values():
+            fh.close()
+        self._open.clear()
+        return self.files
+
+
+def importer_args(files: ImportFiles) -> list[str]:
+    """The arguments of `database import full` for these files (before the database name)."""
+    return ([f"--nodes={p}" for p in files.nodes] + [f"--relationships={p}" for p in files.relationships]
+            + ["--multiline-fields=true", f"--array-delimiter={ARRAY_DELIMITER_OPTION}"])

@@ -189,3 +189,10 @@ def test_a_metadata_table_row_and_a_city_congress_session():
 def test_a_programme_run_jointly_is_led_by_each_body():
     v = letter("我部与国家邮政局联合开展“快递进村”工程。\n\n商务部\n2021年7月2日\n")
     assert {s for s, t in v.rels("LEADS")} == {"中华人民共和国商务部", "国家邮政局"}
+
+
+def test_towns_and_development_zones_management_committees():
+    v = letter("我局会同曲梁镇人民政府、宝鸡高新区管委会开展工作。第五届数字中国建设峰会在福州举办。\n\n新密市住房和城乡建设局\n2022年5月1日\n")
+    assert v.node("曲梁镇人民政府").label == "Agency"
+    assert v.node("宝鸡高新区管委会").name == "宝鸡高新技术产业开发区管理委员会"
+    assert v.node("第五届数字中国建设峰会").label == "Event"

@@ -70,6 +70,9 @@ def suffix_kind(name: str, table: dict) -> str | None:
 
 
 PARK_SHORT = LEX["park_short"]
+PARK_BODY = re.compile(r"管委会|管理委员会")
+# a town's or a subdistrict's body: 曲梁镇人民政府, 某某街道办事处 (one to four characters, then 镇/乡/街道)
+TOWN_BODY = re.compile(r"(?P<town>[\u4e00-\u9fff]{2,6}?(?:镇|乡|街道))(?P<unit>人民政府|政府|党委|办事处)")
 JOINS = re.compile(r"参加|参与|出席|申办|承接")      # 组织我国选手参加第45届世界技能大赛: the event starts after the verb
 COUNTED = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座]")   # 12家银行: a count
 INNER_STOPS = "和经"
@@ -282,8 +285,30 @@ class Recognizer:
             if suffix in PARK_SHORT and PARK_SHORT[suffix] != suffix:
                 aliases.add(name)
                 name = name[: len(name) - len(suffix)] + PARK_SHORT[suffix]     # 长沙经开区 → 长沙经济技术开发区
+            if kind == "park" and (mc := PARK_BODY.match(self.text, end)) is not None:
+                # 宝鸡高新区管委会: the zone's management committee is a government body
+                out.append(Mention(start, mc.end(), self.text[start:mc.end()], "Agency", name + "管理委员会",
+                                   "department", {n + mc.group(0) for n in {name, *aliases}}, source="suffix"))
+                continue
             out.append(Mention(start, end, self.text[start:end], "Institution", name, kind, aliases, source="suffix"))
         return longest_first(out)
+
+    def towns(self) -> list[Mention]:
+        """Township bodies the division table does not reach: 曲梁镇人民政府, 来集镇政府, 某某街道办事处."""
+        out = []
+        for m in TOWN_BODY.finditer(self.text):
+            if self.inside_protected(m.start(), m.end()):
+                continue
+            town, unit = m.group("town"), m.group("unit")
+            start = max(m.start(), left_extent(self.text, m.end("town"), m.start(), max_len=6))   # 我局会同|曲梁镇
+            town = self.text[start:m.end("town")]
+            if len(town) < 3 or len(town) > 5 or is_generic(town[:-1], ""):
+                continue      # 各乡镇, 全镇
+            name = town + ("人民政府" if unit in ("政府", "人民政府") else "办事处" if unit == "办事处" else unit)
+            if unit == "党委":
+                name = f"中共{town}委员会"
+            out.append(Mention(start, m.end(), self.text[start:m.end()], "Agency", name, "government", source="town"))
+        return out
 
     def group_names(self, bodies: list[Mention]) -> list[Mention]:
         """An institution followed by a quoted collective name: 中科院在长“一院三所”."""

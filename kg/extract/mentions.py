@@ -72,7 +72,7 @@ def suffix_kind(name: str, table: dict) -> str | None:
 PARK_SHORT = LEX["park_short"]
 PARK_BODY = re.compile(r"管委会|管理委员会")
 # a town's or a subdistrict's body: 曲梁镇人民政府, 某某街道办事处 (one to four characters, then 镇/乡/街道)
-TOWN_BODY = re.compile(r"(?P<town>[\u4e00-\u9fff]{2,6}?(?:镇|乡|街道))(?P<unit>人民政府|政府|党委|办事处)")
+TOWN_BODY = re.compile(r"(?P<kind>镇|乡|街道)(?P<unit>人民政府|政府|党委|办事处)")
 JOINS = re.compile(r"参加|参与|出席|申办|承接")      # 组织我国选手参加第45届世界技能大赛: the event starts after the verb
 COUNTED = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座]")   # 12家银行: a count
 INNER_STOPS = "和经"
@@ -297,11 +297,11 @@ class Recognizer:
         """Township bodies the division table does not reach: 曲梁镇人民政府, 来集镇政府, 某某街道办事处."""
         out = []
         for m in TOWN_BODY.finditer(self.text):
-            if self.inside_protected(m.start(), m.end()):
+            unit = m.group("unit")
+            start = left_extent(self.text, m.end("kind"), max(0, m.start() - 6), max_len=8)   # 我局会同|曲梁镇
+            town = self.text[start:m.end("kind")]
+            if self.inside_protected(start, m.end()):
                 continue
-            town, unit = m.group("town"), m.group("unit")
-            start = max(m.start(), left_extent(self.text, m.end("town"), m.start(), max_len=6))   # 我局会同|曲梁镇
-            town = self.text[start:m.end("town")]
             if len(town) < 3 or len(town) > 5 or is_generic(town[:-1], ""):
                 continue      # 各乡镇, 全镇
             name = town + ("人民政府" if unit in ("政府", "人民政府") else "办事处" if unit == "办事处" else unit)

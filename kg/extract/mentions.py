@@ -4,6 +4,7 @@ Recognizers are small functions over the text; each yields Mention records."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from kg import data
@@ -40,6 +41,7 @@ EVENT_SUFFIX = LEX["event_suffix"]
 POLICY_KIND = LEX["policy_kind"]
 STRONG_INST = set(LEX["words"]["strong_institution_suffix"])
 GENERIC = sorted(LEX["words"]["generic_words"], key=len, reverse=True)
+GENERIC_RUN = re.compile(f"(?:{alt(GENERIC)})+")
 LEFT_STOPS = sorted(LEX["words"]["left_stops"], key=len, reverse=True)
 STOPS_BY_LAST = {}
 for _w in LEFT_STOPS:
@@ -116,15 +118,14 @@ def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30, places=N
 
 
 def is_generic(name: str, suffix: str) -> bool:
+    """A candidate made only of generic heads (全省重点企业, 各类科研机构) is a category, not a name."""
     core = name[: len(name) - len(suffix)] if suffix and name.endswith(suffix) else name
-    while core:
-        for g in GENERIC:
-            if core.startswith(g):
-                core = core[len(g):]
-                break
-        else:
-            return False
-    return True
+    return _all_generic(core)
+
+
+@lru_cache(maxsize=1 << 15)
+def _all_generic(core: str) -> bool:
+    return not core or GENERIC_RUN.fullmatch(core) is not None
 
 
 def program_name(name: str) -> str:
@@ -178,6 +179,13 @@ class Recognizer:
         self.national = national        # a national body's reply: bare 发展改革委 is the national one
         self.protected = protected      # spans no free-standing recognizer may enter (titles, noise)
 
+    def _local_all(self) -> list:
+        """The local bodies of the whole letter, found once."""
+        found = self.__dict__.get("_local")
+        if found is None:
+            found = self.__dict__["_local"] = list(self.gaz.local_bodies(self.text, self.province, self.city, self.county))
+        return found
+
     def named_spans(self):
         """Spans of the bodies the naming data knows (national and local), for telling a verb
         from the same characters inside a name (组织 in 联合国教科文组织)."""
@@ -185,7 +193,7 @@ class Recognizer:
         if cover is None:
             from kg.extract.spans import Cover
             spans = [(bm.start, bm.end) for bm in self.gaz.national_bodies(self.text)]
-            spans += [(bm.start, bm.end) for bm in self.gaz.local_bodies(self.text, self.province, self.city, self.county)]
+            spans += [(bm.start, bm.end) for bm in self._local_all()]
             spans += [(bm.start, bm.end) for bm in self.gaz.universities(self.text)]
             cover = self.__dict__["_named"] = Cover(spans)
             cover.exact = set(spans)
@@ -209,7 +217,8 @@ class Recognizer:
         seg = self.text[a:b]
         found: list[Mention] = []
         g = self.gaz
-        for bm in g.local_bodies(seg, self.province, self.city, self.county):
+        local = self._local_all() if (a, b) == (0, len(self.text)) else g.local_bodies(seg, self.province, self.city, self.county)
+        for bm in local:
             s, e = a + bm.start, a + bm.end
             nxt = self.text[e:e + 1]
             if bm.surface.endswith("委") and g.local_forms.get("委") and bm.canonical.startswith("中国共产党") and nxt in "托员会屈婉派任":

@@ -196,3 +196,10 @@ def test_towns_and_development_zones_management_committees():
     assert v.node("曲梁镇人民政府").label == "Agency"
     assert v.node("宝鸡高新区管委会").name == "宝鸡高新技术产业开发区管理委员会"
     assert v.node("第五届数字中国建设峰会").label == "Event"
+
+
+def test_units_entered_into_a_pilot_and_members_of_an_association():
+    v = letter("2022年,电子科技大学、西南交通大学等8所高校被纳入国家赋予科研人员职务科技成果所有权试点。"
+               "成都市技术转移协会的成员单位包括四川大学、成都理工大学等32家单位。\n\n成都市科学技术局\n2023年6月1日\n")
+    assert {s for s, t in v.rels("PARTICIPATES_IN")} == {"电子科技大学", "西南交通大学"}
+    assert {s for s, t in v.rels("MEMBER_OF") if t == "成都市技术转移协会"} == {"四川大学", "成都理工大学"}

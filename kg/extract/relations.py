@@ -457,10 +457,13 @@ def _list_after(doc, sent, ms, trig_re, create=True):
         yield t, _list_items(doc, ms, a, b, create=create)
 
 
+GROUP_KINDS = ("alliance", "association")     # bodies that have members: 联盟, 共同体, 协会, 学会
+
+
 def _members(doc, sent, ms, subj, partners):
-    alliance = [s for s in subj if s.label == "Institution" and s.kind == "alliance"]
+    alliance = [s for s in subj if s.label == "Institution" and s.kind in GROUP_KINDS]
     if not alliance:
-        before = [m for m in ms if m.label == "Institution" and doc.node_for(m).kind == "alliance"]
+        before = [m for m in ms if m.label == "Institution" and doc.node_for(m).kind in GROUP_KINDS]
         alliance = [doc.node_for(before[0])] if before else []
     if not alliance:
         return
@@ -492,6 +495,9 @@ def _invested(doc, sent, ms, subj, partners):
 SEND_TO = re.compile(rf"将(.+?)(?:{alt(LEX['triggers']['participate'])})(?:为期[^，。]*?的)?$")   # 将A、B推荐参加…
 
 
+ENTERED = re.compile(rf"(?:被|已|均|先后|成功)*(?:{alt(LEX['triggers']['participate'])})(?:为期[^，。]*?的)?$")
+
+
 def _participates(doc, sent, ms, subj, partners):
     text = doc.raw.text
     for m in ms:
@@ -499,10 +505,14 @@ def _participates(doc, sent, ms, subj, partners):
             continue
         pre = text[sent.start:m.start]
         t = SEND_TO.search(pre)
-        if not t:
+        if t:
+            a, b = sent.start + t.start(1), sent.start + t.end(1)
+        elif (t := ENTERED.search(pre)) is not None:
+            # 电子科技大学、西南交通大学等8所高校被纳入…试点: the listed units before the verb
+            b = sent.start + t.start()
+            a = _clause_start(text, sent.start, b)
+        else:
             continue
-        a = sent.start + t.start(1)
-        b = sent.start + t.end(1)
         has_count = bool(LIST_TAIL.search(text, a, b))
         for _s, _e, node in _list_items(doc, ms, a, b, create=has_count):
             if node is not None and node.label in ("Institution", "Agency"):

@@ -203,3 +203,8 @@ def test_units_entered_into_a_pilot_and_members_of_an_association():
                "成都市技术转移协会的成员单位包括四川大学、成都理工大学等32家单位。\n\n成都市科学技术局\n2023年6月1日\n")
     assert {s for s, t in v.rels("PARTICIPATES_IN")} == {"电子科技大学", "西南交通大学"}
     assert {s for s, t in v.rels("MEMBER_OF") if t == "成都市技术转移协会"} == {"四川大学", "成都理工大学"}
+
+
+def test_programmes_listed_together_by_their_endings():
+    v = letter("依托重大科技专项、制造业高质量发展专项等加强关键核心技术攻关。\n\n工业和信息化部\n2020年10月1日\n")
+    assert v.node("制造业高质量发展专项").label == "Program"

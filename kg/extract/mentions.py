@@ -419,6 +419,34 @@ class Recognizer:
                     break
         return out
 
+    def listed_programmes(self) -> list[Mention]:
+        """Programmes listed together, each named by its ending, closed by 等: 依托重大科技专项、
+        制造业高质量发展专项等…; the verb before the first item is not part of its name."""
+        out = []
+        for close in PROG_LIST_END.finditer(self.text):
+            end = close.start()
+            a = max(self.text.rfind(c, 0, end) for c in "，,。；;：:\n") + 1
+            items, pos = [], a
+            for part in re.split(r"[、和及]", self.text[a:end]):
+                items.append((pos, pos + len(part)))
+                pos += len(part) + 1
+            if len(items) < 2:
+                continue
+            ends = [PROG_END.search(self.text, max(s_, e_ - 8), e_) for s_, e_ in items]
+            if any(m is None or m.end() != e_ for m, (_s, e_) in zip(ends, items)):
+                continue          # every item of the list must be named as a programme
+            found = []
+            for m, (s_, e_) in zip(ends, items):
+                start = left_extent(self.text, m.start(), s_, places=self.gaz.places)
+                name = clean_name(self.text[start:e_])
+                if len(name) - len(m.group(0)) < 2 or is_generic(name, m.group(0)) or len(name) > 24 \
+                        or self.inside_protected(start, e_):
+                    continue      # a category among names (重大科技专项)
+                found.append(Mention(start, e_, self.text[start:e_], "Program", program_name(name),
+                                     PROG_SUFFIX.get(m.group(0), ""), source="listed_programme"))
+            out += found
+        return out
+
     def ordinal_events(self) -> list[Mention]:
         """Events named by their edition, wherever they stand: 第五届数字中国建设峰会, 第45届世界技能大赛."""
         out = []
@@ -475,6 +503,7 @@ def before_list(text: str, pos: int) -> str:
 
 
 # 第五届数字中国建设峰会: an edition and an event's ending (not a session: 第十三届人民代表大会…会议)
+PROG_LIST_END = re.compile(r"等(?=[\u4e00-\u9fff])")
 ORDINAL_EVENT = re.compile(rf"第[\d一二三四五六七八九十百]+届(?!全国人民代表大会|人民代表大会|委员会)"
                            rf"(?:(?!人民代表大会|委员会|会议)[{CJK}A-Za-z0-9·]){{2,24}}?(?:{alt(set(EVENT_SUFFIX) - {'会议'})})")
 # a plan named without title marks after its place: 福建省|新型基础设施建设三年行动计划(2023-2025年)

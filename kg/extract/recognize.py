@@ -63,6 +63,7 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     ms += rec.after_trigger("participate", "Program", PROG_END, PROG_SUFFIX)
     ms += rec.unquoted_policies()
     ms += rec.ordinal_events()
+    ms += rec.listed_programmes()
     ms += rec.towns()
     ms += _self_mentions(rec, ctx)
     ms += _two_plates(rec, ms)

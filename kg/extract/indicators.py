@@ -8,7 +8,9 @@ from kg.extract.spans import Intervals, in_range
 from kg.records import Node, norm
 
 SCALE = {"千": 1e3, "万": 1e4, "亿": 1e8, "百": 1e2}
-UNITS = "元|项|家|个|人次|人|名|所|场次|场|件|台|套|亩|吨|篇|次|位|座|户|条|门|辆|公里|千米|平方米|千瓦"
+# longest first where one unit begins another (人次 before 人, 平方公里 before 公里)
+UNITS = ("元|美元|项|家次|家|个百分点|个|人次|人|名|所|场次|场|件|台|套|亩|公顷|吨|篇|次|位|座|户|条|门|辆|平方公里|公里|千米|"
+         "平方米|千瓦时|万千瓦|千瓦|兆瓦|批|款|种|支|份|栋|株|头|%|％")
 FIGURE = re.compile(
     rf"(?P<pre>近|约|超过|超|逾|不少于|不低于|达到|达|累计|共|共计)?(?P<num>\d+(?:\.\d+)?)\s*"
     rf"(?P<scale>[千万亿百]?)(?P<more>余|多)?(?P<scale2>[万亿]?)(?P<unit>{UNITS})(?P<post>以上|左右|之多)?")

@@ -208,3 +208,15 @@ def test_units_entered_into_a_pilot_and_members_of_an_association():
 def test_programmes_listed_together_by_their_endings():
     v = letter("依托重大科技专项、制造业高质量发展专项等加强关键核心技术攻关。\n\n工业和信息化部\n2020年10月1日\n")
     assert v.node("制造业高质量发展专项").label == "Program"
+
+
+def test_a_letter_in_traditional_characters_keeps_its_forms_as_aliases(tmp_path):
+    from conftest import View
+    from kg.pipeline import extract_one
+    f = tmp_path / "trad.txt"
+    f.write_text("陳大文委員：\n您提出的《關於推進智慧醫療建設的提案》收悉。\n我委會同市科技局出台了《廣州市智慧醫院建設實施方案》。\n\n"
+                 "廣州市衛生健康委員會\n2022年8月1日\n", encoding="utf-8")
+    v = View(extract_one(f))
+    n = v.node("广州市科学技术局")
+    assert n is not None and "市科技局" in n.aliases
+    assert v.node("廣州市智慧醫院建設實施方案").name == "广州市智慧医院建设实施方案"

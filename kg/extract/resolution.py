@@ -73,6 +73,9 @@ def _resolve(doc: Doc) -> None:
             node = doc.entities[key] = Node(label, name, kind=m.kind)
         node.aliases.add(clean_name(m.surface) if m.label != "Policy" else policy_name(m.surface.strip("《》")))
         node.aliases |= m.aliases
+        if doc.raw.original and (written := doc.raw.original[m.start:m.end]) != m.surface:
+            # a letter in traditional characters: the form as written is an alias of the simplified name
+            node.aliases.add(clean_name(written) if m.label != "Policy" else policy_name(written.strip("《》")))
         if m.kind and not node.kind:
             node.kind = m.kind
         for k, v in m.properties.items():

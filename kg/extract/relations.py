@@ -41,9 +41,9 @@ def extract_relations(doc) -> None:
         elif not subj:
             subj = carried.get(sent.para) or ([doc.replier] if doc.replier else [])
         sent.subjects = subj
-        for rule in (_issued, _implements, _leads, _organized, _supports, _cooperates, _joint_with, _members,
-                     _invested, _participates):
-            rule(doc, sent, ms, subj, partners)
+        for rule, trigger in RULES:
+            if trigger is None or trigger.search(sent.text):      # a rule runs only where its words occur
+                rule(doc, sent, ms, subj, partners)
     _cooperation_in_names(doc)
     _named_in_category_lists(doc, top)
 
@@ -518,3 +518,18 @@ def _participates(doc, sent, ms, subj, partners):
             if node is not None and node.label in ("Institution", "Agency"):
                 _clear_created(node)
                 doc.add_rel("PARTICIPATES_IN", node, doc.node_for(m), sent.start, sent.end, role="pilot_unit")
+
+
+# Each sentence rule with the words without which it cannot fire (None: always tried).
+RULES = (
+    (_issued, None),
+    (_implements, re.compile(alt(LEX["triggers"]["implement"]))),
+    (_leads, None),
+    (_organized, None),
+    (_supports, TRIG["support"]),
+    (_cooperates, re.compile("与")),
+    (_joint_with, JOINT),
+    (_members, TRIG["include"]),
+    (_invested, TRIG["invest"]),
+    (_participates, re.compile(alt(LEX["triggers"]["participate"]))),
+)

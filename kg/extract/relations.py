@@ -216,7 +216,7 @@ def _implements(doc, sent, ms, subj, partners):
 ACT_WORDS = tuple(LEX["triggers"]["lead"] + LEX["triggers"]["organize"])
 ORGANIZE_WORDS = tuple(LEX["triggers"]["organize"])
 # 遴选10个县作为“…实验区”, 确定…为…试点: the agency that selects the units runs the programme
-SELECTS = re.compile(r"(?:遴选|评选|选定|确定|认定|择优选择)[^。；]{0,40}?(?:作为|为)\s*$")
+SELECTS = re.compile(r"(?:遴选|评选|选定|确定|认定|择优选择)[^。；]{0,80}?(?:作为|为)\s*$")
 
 
 def _preceded_by(text: str, a: int, start: int, words: tuple[str, ...]) -> bool:

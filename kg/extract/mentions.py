@@ -75,7 +75,7 @@ PARK_SHORT = LEX["park_short"]
 PARK_BODY = re.compile(r"管委会|管理委员会")
 # a town's or a subdistrict's body: 曲梁镇人民政府, 某某街道办事处 (one to four characters, then 镇/乡/街道)
 TOWN_BODY = re.compile(r"(?P<kind>镇|乡|街道)(?P<unit>人民政府|政府|党委|办事处)")
-JOINS = re.compile(r"参加|参与|出席|申办|承接")      # 组织我国选手参加第45届世界技能大赛: the event starts after the verb
+JOINS = re.compile(alt(LEX["triggers"]["attend"]))   # 组织我国选手参加第45届世界技能大赛: the event starts after the verb
 COUNTED = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座]")   # 12家银行: a count
 INNER_STOPS = "和经"
 STOP_EXCEPTION = re.compile(alt(LEX["words"]["stop_exceptions"]))     # stops that also occur in names right after a place (乐山嘉和…, 福建省数字经济…)

@@ -112,7 +112,7 @@ def _bodies_in(doc, ms, a, b):
 
 # what may stand between two titles of one list: 《A》《B》, 《A》(国发〔2018〕11号)、《B》和《C》
 TITLE_LIST_GAP = re.compile(r"^\s*(?:[(（][^()（）]{0,40}[)）])?\s*[、和及与，,]?\s*$")
-CITES = re.compile(r"贯彻落实|贯彻|落实|按照|根据|依据|依照|参照|对照")
+CITES = re.compile(alt(LEX["triggers"]["cite"]))
 PASSIVE_BY = re.compile(r"[^，。；]{0,8}?由")
 
 
@@ -216,7 +216,7 @@ def _implements(doc, sent, ms, subj, partners):
 ACT_WORDS = tuple(LEX["triggers"]["lead"] + LEX["triggers"]["organize"])
 ORGANIZE_WORDS = tuple(LEX["triggers"]["organize"])
 # 遴选10个县作为“…实验区”, 确定…为…试点: the agency that selects the units runs the programme
-SELECTS = re.compile(r"(?:遴选|评选|选定|确定|认定|择优选择)[^。；]{0,80}?(?:作为|为)\s*$")
+SELECTS = re.compile(rf"(?:{alt(LEX['triggers']['select'])})[^。；]{{0,80}}?(?:作为|为)\s*$")
 
 
 def _preceded_by(text: str, a: int, start: int, words: tuple[str, ...]) -> bool:

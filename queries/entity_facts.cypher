@@ -3,8 +3,8 @@
 // params: name
 MATCH (n:Entity)
 WHERE n.forms CONTAINS '|' + $name + '|'
-MATCH (n)-[r]-(o)
-WHERE NOT type(r) IN ['HAS_INDICATOR', 'SUPPORTED_BY']
+// the fact types of schema/schema.toml but HAS_INDICATOR, named: the provenance links (SUPPORTED_BY) are never expanded
+MATCH (n)-[r:ISSUED|IMPLEMENTS|REPLIES_TO|PROPOSED|PARTICIPATES_IN|MEMBER_OF|INVESTED_IN|COOPERATES_WITH|ORGANIZED|LEADS|SUPPORTS|PART_OF|MENTIONS]-(o)
 WITH n, r, o, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction
 RETURN DISTINCT direction, type(r) AS type, o.name AS other, size(r.docs) AS documents,
        reduce(m = head(r.evidence_sentences), s IN r.evidence_sentences | CASE WHEN s < m THEN s ELSE m END) AS evidence

@@ -235,7 +235,10 @@ def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: b
     from kg.store.neo4j_store import Neo4jConfig, Neo4jStore
     server = LocalServer.from_env()
     config = Neo4jConfig.from_env()
-    if config.uri.rstrip("/") != server.uri or (config.database or "neo4j") != "neo4j":
+    from urllib.parse import urlparse
+    u = urlparse(config.uri)
+    if (u.hostname not in ("127.0.0.1", "localhost") or (u.port or 7687) != server.port
+            or (config.database or "neo4j") != "neo4j"):
         raise BulkError(f"--bulk imports into the local server of `kg neo4j start` ({server.uri}, database neo4j), "
                         f"not {config.uri}")
     was_running = server.running()
@@ -259,6 +262,8 @@ def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: b
     for batch in batched(stream_graphs(paths, failed, jobs=jobs, progress=progress), batch_size):
         graph.load(batch, result, batch_size)
     t1 = time.monotonic()
+    if not graph.nodes:                 # nothing could be read: nothing to import
+        return BulkReport(result, 0, t1 - t0, 0.0, 0.0)
     server.home.mkdir(parents=True, exist_ok=True)
     work = tempfile.mkdtemp(prefix="bulk-csv-", dir=server.home)     # under the 0700 home
     try:

@@ -162,6 +162,7 @@ def cmd_query(args) -> int:
             cols, rows = q.run_cypher(_store(args), args.cypher, given)
         elif args.sparql:
             from kg.rdf import to_rdf
+            q.check_read_only_sparql(args.sparql)       # before the store is read at all
             cols, rows = q.run_sparql(to_rdf(_graph(_store(args))), args.sparql, given)
         elif args.name:
             lib = q.library()
@@ -301,7 +302,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as e:  # the driver's errors: say what and where, without a traceback
         if type(e).__module__.startswith("neo4j"):
-            _err(f"Neo4j ({os.environ.get('NEO4J_URI', 'bolt://127.0.0.1:7687')}): {e}")
+            uri = os.environ.get('NEO4J_URI', 'bolt://127.0.0.1:7687')
+            if type(e).__name__ == "AuthError":
+                _err(f"Neo4j ({uri}) refused the credentials: set NEO4J_USERNAME and NEO4J_PASSWORD "
+                     "(for the server of `kg neo4j start`, leave NEO4J_PASSWORD unset: `kg neo4j status` "
+                     "shows its password file)")
+                return 2
+            _err(f"Neo4j ({uri}): {e}")
             return 2
         raise
 

@@ -211,3 +211,9 @@ def test_stop_leaves_a_process_that_is_not_its_server_alone(tmp_path):
     finally:
         bystander.kill()
         bystander.wait()
+
+
+def test_a_wrong_password_is_one_line(server):
+    p = _kg("stats", "--neo4j", env={"NEO4J_PASSWORD": "wrong-password"})
+    assert p.returncode == 2 and "refused the credentials" in p.stderr and "Traceback" not in p.stderr
+    assert _kg("stats", "--neo4j").returncode == 0        # unset: the password file is used

@@ -181,7 +181,8 @@ def run_importer(server, files, database: str = "neo4j", heap: str | None = None
         log.write(p.stdout + p.stderr)
     if p.returncode != 0:
         tail = (p.stdout + p.stderr).strip().splitlines()[-5:]
-        raise BulkError(f"the Neo4j importer failed (see {server.home / 'import.log'}): " + " | ".join(tail))
+        raise BulkError(f"the Neo4j importer failed, and the server is stopped (see {server.home / 'import.log'}; "
+                        "`kg neo4j start` starts it again): " + " | ".join(tail))
 
 
 def restore_lists(store, files) -> None:

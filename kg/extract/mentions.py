@@ -50,13 +50,13 @@ INST_RE = re.compile(alt(INST_SUFFIX))
 PROG_END = re.compile(rf"(?:{alt(PROG_SUFFIX)}){VERSION}")
 EVENT_END = re.compile(alt(EVENT_SUFFIX))
 TRIG = {k: re.compile(alt(v)) for k, v in LEX["triggers"].items()}
-RECURRING = re.compile(alt(LEX["words"]["recurring"]))
+RECURRING = re.compile(alt(LEX["words"]["recurring"]))  # 持续举办…培训班 is a programme, not one event
 NOT_NAME = re.compile(alt(LEX["words"]["not_names"]))
 
 
 def in_set_phrase(text: str, a: int, b: int) -> bool:
     """Does a set phrase that names nothing (中小学, 中心城市, 人类命运共同体) overlap text[a:b]?"""
-    return any(m.start() < b and m.end() > a for m in NOT_NAME.finditer(text, max(0, a - 8), b + 4))  # 持续举办…培训班 is a programme, not one event
+    return any(m.start() < b and m.end() > a for m in NOT_NAME.finditer(text, max(0, a - 8), b + 4))
 
 
 _SUFFIX_RE: dict[int, re.Pattern] = {}
@@ -73,12 +73,12 @@ def suffix_kind(name: str, table: dict) -> str | None:
 
 PARK_SHORT = LEX["park_short"]
 PARK_BODY = re.compile(r"管委会|管理委员会")
-# a town's or a subdistrict's body: 曲梁镇人民政府, 某某街道办事处 (one to four characters, then 镇/乡/街道)
+# a town's or a subdistrict's body, found from its ending: 曲梁镇人民政府, 某某街道办事处
 TOWN_BODY = re.compile(r"(?P<kind>镇|乡|街道)(?P<unit>人民政府|政府|党委|办事处)")
 JOINS = re.compile(alt(LEX["triggers"]["attend"]))   # 组织我国选手参加第45届世界技能大赛: the event starts after the verb
 COUNTED = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座]")   # 12家银行: a count
-INNER_STOPS = "和经"
-STOP_EXCEPTION = re.compile(alt(LEX["words"]["stop_exceptions"]))     # stops that also occur in names right after a place (乐山嘉和…, 福建省数字经济…)
+INNER_STOPS = "和经"     # stops that also occur in names right after a place (乐山嘉和…, 福建省数字经济…)
+STOP_EXCEPTION = re.compile(alt(LEX["words"]["stop_exceptions"]))   # words a stop begins inside a name (有限公司)
 
 
 def _after_place(text: str, pos: int, places, floor: int) -> bool:

@@ -49,14 +49,14 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
                                           and text.find("收悉", b, b + 30) >= 0):
             continue
         ms.extend(_policy_mentions(rec, a, b))
-    bodies = rec.bodies()
+    bodies, universities = rec.bodies(), rec.universities()
     ms += bodies
-    ms += rec.universities()
+    ms += universities
     ms += rec.institutions()
     for t in TRIG["support"].finditer(text):
         # in the slot after 支持 any institution ending counts (之江实验室), not only the strong ones
         ms += rec.institutions(t.end(), _clause_end(text, t.end()), strict=False)
-    ms += rec.group_names(bodies + rec.universities())
+    ms += rec.group_names(bodies + universities)
     ms += rec.quoted()
     ms += rec.after_trigger("organize", "Event", EVENT_END, EVENT_SUFFIX)
     ms += rec.after_trigger("lead", "Program", PROG_END, PROG_SUFFIX)

@@ -51,13 +51,23 @@ def cmd_load(args) -> int:
         store.apply_schema()
     failed: list = []
     result = LoadResult()
-    # documents go to the store a batch at a time as they are extracted: memory stays flat
-    for batch in batched(stream_graphs(args.paths, failed, jobs=args.jobs), args.batch):
-        store.load(batch, result)
-    store.save()
+    # documents go to the store a batch at a time as they are extracted: memory stays flat;
+    # each batch is one transaction, so an interruption keeps every batch committed before it
+    try:
+        for batch in batched(stream_graphs(args.paths, failed, jobs=args.jobs), args.batch):
+            store.load(batch, result)
+        store.save()
+    except KeyboardInterrupt:
+        kept = len(result.loaded) + len(result.unchanged)
+        print(f"\ninterrupted: {kept} document(s) kept in {store.path} ({len(result.loaded)} loaded by this run); "
+              f"run the same command again to load the rest", file=sys.stderr)
+        return 130
+    dup = f", {len(result.duplicates)} duplicate(s)" if result.duplicates else ""
     print(f"loaded {len(result.loaded)} document(s) ({len(result.replaced)} replaced), "
-          f"{len(result.unchanged)} unchanged, {len(failed)} failed; "
+          f"{len(result.unchanged)} unchanged{dup}, {len(failed)} failed; "
           f"+{result.nodes_added} nodes, +{result.relationships_added} relationships → {store.path}")
+    for doc, same in result.duplicates[:20]:
+        print(f"duplicate: {doc} has the same content as {same} (counted once)", file=sys.stderr)
     if failed:
         print(f"failed: {', '.join(str(p) for p in failed[:20])}" + (" …" if len(failed) > 20 else ""),
               file=sys.stderr)
@@ -172,9 +182,8 @@ def cmd_query(args) -> int:
             params = nq.bind(given)
             if args.neo4j:
                 cols, rows = q.run_cypher(_store(args), nq.cypher, params)
-            else:
-                from kg.rdf import to_rdf
-                cols, rows = q.run_sparql(to_rdf(_graph(_store(args))), nq.sparql, params)
+            else:      # answered from the embedded store's indexes (kg/store/queries.py)
+                cols, rows = _store(args).query(nq.name, params)
         else:
             raise q.QueryError("name a query, or give --cypher/--sparql, or --list")
     except q.QueryError as e:

@@ -1,12 +1,23 @@
 """Cross-document resolution: one body named differently in two documents is one node.
 
-A document's node joins a stored node with the same label when their canonical
-names agree, or when one's canonical name is a *specific* alias of the other.
-Relative short forms (省科技厅, 市发改委, 我局) are never used to join: they name
-different bodies in different letters."""
+A document's node joins a stored node with the same label when
+  1. their keys agree (for most labels the key is the normalized canonical name), or
+  2. its canonical name is a *joinable* alias of exactly one stored node, or one of its
+     joinable aliases is the canonical name of exactly one stored node.
+Two aliases alone never join two nodes, and a form that points at two stored nodes is
+ambiguous and joins neither. An alias is joinable when it is specific (not a relative short
+form such as 省科技厅, 市发改委, 我局, which names different bodies in different letters) and is
+not its own name with the place taken off: “新材料揭榜挂帅”专项 is what 河南“新材料揭榜挂帅”专项
+is called inside a Henan letter, and joining through it would merge every province's
+programme of that name.
+
+When the letters that support a node disagree, the store keeps a deterministic choice that
+does not depend on the order the letters were loaded in (`choose_name`, `choose_value`)."""
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
 
 from kg.records import norm
 
@@ -19,44 +30,85 @@ def specific(form: str) -> bool:
     return len(n) >= 4 and not RELATIVE.match(n) and not re.fullmatch(r"[\W\d]+", n)
 
 
+@lru_cache(maxsize=1)
+def _place_forms() -> frozenset[str]:
+    """Every surface form of a province or city the naming data knows (吉林, 吉林省, 临沧, 临沧市…)."""
+    from kg.extract.names import gazetteer
+    return frozenset(norm(p) for p in gazetteer().places)
+
+
+def place_relative(form: str, name: str) -> bool:
+    """True when `form` is `name` without its leading place: 新材料揭榜挂帅专项 of 河南新材料揭榜挂帅专项."""
+    f, n = norm(form), norm(name)
+    return n != f and n.endswith(f) and n[:len(n) - len(f)] in _place_forms()
+
+
+def joinable_aliases(name: str, aliases) -> list[str]:
+    """The normalized aliases a node may be found by from another letter (sorted)."""
+    n = norm(name)
+    return sorted({norm(a) for a in aliases if specific(a) and norm(a) != n and not place_relative(a, name)})
+
+
+def name_order(name: str) -> tuple:
+    """Sort key of the canonical-name choice: the longest form first, then code-point order."""
+    return (-len(name), name)
+
+
+def choose_name(names) -> str:
+    """The canonical name of a node its letters name differently: longest, then first in code-point order."""
+    return min(names, key=name_order)
+
+
+def encode(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def choose_value(encoded) -> str:
+    """Of the (JSON-encoded) values letters state for one property, the one the node carries:
+    the first in code-point order of the encoding. The others are kept as alternatives."""
+    return min(encoded)
+
+
 class AliasIndex:
-    """(label, normalized form) → node id, for canonical names and specific aliases."""
+    """(label, normalized form) → node ids: names and joinable aliases, for resolution
+    within a batch (the Neo4j writer). Mirrors the embedded store's rules."""
 
     def __init__(self):
-        self._ix: dict[tuple[str, str], str] = {}
+        self._names: dict[tuple[str, str], set[str]] = {}
+        self._aliases: dict[tuple[str, str], set[str]] = {}
 
     def add(self, label: str, node_id: str, name: str, aliases) -> None:
         if label in NO_ALIAS_JOIN:
             return       # joined by their key only
-        self._ix[(label, norm(name))] = node_id
-        for a in aliases:
-            if specific(a):
-                self._ix.setdefault((label, norm(a)), node_id)
+        self._names.setdefault((label, norm(name)), set()).add(node_id)
+        for a in joinable_aliases(name, aliases):
+            self._aliases.setdefault((label, a), set()).add(node_id)
 
-    def add_aliases(self, label: str, node_id: str, forms) -> None:
-        """Forms a node gained by merging: they find it too, unless another node has them."""
+    def add_aliases(self, label: str, node_id: str, forms, name: str = "") -> None:
+        """Forms a node gained by merging (name: the form the merged letter called it)."""
         if label in NO_ALIAS_JOIN:
             return
-        for a in forms:
-            if specific(a):
-                self._ix.setdefault((label, norm(a)), node_id)
+        if name:
+            self._names.setdefault((label, norm(name)), set()).add(node_id)
+        for a in joinable_aliases(name, forms):
+            self._aliases.setdefault((label, a), set()).add(node_id)
 
     def remove(self, label: str, node_id: str, forms) -> None:
         for f in forms:
-            if self._ix.get((label, norm(f))) == node_id:
-                del self._ix[(label, norm(f))]
+            for ix in (self._names, self._aliases):
+                ix.get((label, norm(f)), set()).discard(node_id)
 
     def find(self, label: str, node_id: str, name: str, aliases) -> str | None:
-        """The stored node a new node is, if any (the caller has tried its own id first)."""
+        """The stored node a new node is, if any (the caller has tried its own key first)."""
         if label in NO_ALIAS_JOIN:
             return None
-        hit = self._ix.get((label, norm(name)))
-        if hit:
-            return hit
-        for a in aliases:
-            if specific(a) and (hit := self._ix.get((label, norm(a)))):
-                return hit
-        return None
+        hit = self._names.get((label, norm(name)))
+        if hit and len(hit) == 1:
+            return next(iter(hit))
+        cands = set(self._aliases.get((label, norm(name)), ()))
+        for a in joinable_aliases(name, aliases):
+            cands |= self._names.get((label, a), set())
+        return next(iter(cands)) if len(cands) == 1 else None
 
 
 def find_nodes(g, name: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Named queries: the same rows on Neo4j (Cypher) and on the embedded store (SPARQL)."""
+"""Named queries: the same rows on Neo4j (Cypher), on the embedded store (its own indexes,
+kg/store/queries.py) and on the RDF export (the SPARQL twins)."""
 import json
 import subprocess
 import sys
@@ -41,10 +42,15 @@ def corpus_graphs():
 
 
 @pytest.fixture(scope="module")
-def rdf(corpus_graphs, tmp_path_factory):
+def embedded(corpus_graphs, tmp_path_factory):
     store = EmbeddedStore(tmp_path_factory.mktemp("emb"))
     store.load(corpus_graphs)
-    return to_rdf(store.g)
+    return store
+
+
+@pytest.fixture(scope="module")
+def rdf(embedded):
+    return to_rdf(embedded.g)
 
 
 def test_every_named_query_has_both_twins_and_a_case():
@@ -60,17 +66,41 @@ def test_every_named_query_has_both_twins_and_a_case():
     assert set(re.findall(r"\^?kg:([A-Z_]+)", lib["shortest_path"].sparql)) == set(load_schema().relationships)
 
 
-def test_named_queries_agree_on_neo4j_and_the_embedded_store(neo4j_store, corpus_graphs, rdf):
+def test_named_queries_agree_on_neo4j_and_the_embedded_store(neo4j_store, corpus_graphs, embedded, rdf):
     neo4j_store.load(corpus_graphs)
     lib = q.library()
     for name, given in CASES:
         nq = lib[name]
         params = nq.bind(given)
         cols_n, rows_n = q.run_cypher(neo4j_store, nq.cypher, params)
-        cols_e, rows_e = q.run_sparql(rdf, nq.sparql, params)
-        assert cols_n == cols_e, name
+        cols_e, rows_e = embedded.query(name, params)
+        cols_s, rows_s = q.run_sparql(rdf, nq.sparql, params)
+        assert cols_n == cols_e == cols_s, name
         assert rows_n == rows_e, (name, given, rows_n, rows_e)
+        assert rows_n == rows_s, (name, given, rows_n, rows_s)
         assert rows_n, (name, given)     # every case finds something: the comparison is not vacuous
+
+
+def test_shortest_path_goes_beyond_three_steps(neo4j_store, tmp_path):
+    """A chain of five IMPLEMENTS links: found on both stores (the SPARQL twin stops at 3)."""
+    from kg.records import DocGraph, Evidence, Node, Relationship
+    dg = DocGraph("chain", "h-chain")
+    names = [f"第{i}号链条测试方案" for i in range(6)]
+    for n in names:
+        dg.nodes[f"Policy:{n}"] = Node("Policy", n, evidence=[Evidence("chain", 0, 1, n)])
+    for a, b in zip(names, names[1:]):
+        r = Relationship("IMPLEMENTS", f"Policy:{a}", f"Policy:{b}", evidence=[Evidence("chain", 0, 1, a + b)])
+        dg.relationships[r.id] = r
+    store = EmbeddedStore(tmp_path)
+    store.load([dg])
+    neo4j_store.load([dg])
+    nq = q.library()["shortest_path"]
+    params = nq.bind({"from": names[0], "to": names[5]})
+    expected = [[5, " → ".join(names)]]
+    assert store.query("shortest_path", params)[1] == expected
+    assert q.run_cypher(neo4j_store, nq.cypher, params)[1] == expected
+    params = nq.bind({"from": names[0], "to": "没有这个方案"})
+    assert store.query("shortest_path", params)[1] == []
 
 
 def test_seed_answers(rdf):

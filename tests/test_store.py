@@ -87,22 +87,22 @@ def test_same_body_named_differently_in_two_documents_is_one_node(tmp_path):
     assert len(store.find("浙江省科学技术厅")) == 1
 
 
-def test_a_failed_save_leaves_the_previous_store(tmp_path, monkeypatch):
+def test_a_failed_batch_leaves_nothing_of_itself(tmp_path, monkeypatch):
     store = EmbeddedStore(tmp_path)
     store.load([extract_one(SEED)])
-    store.save()
-    before = (tmp_path / "graph.json.gz").read_bytes()
-    store.load([_graph("a", LETTER.format(n=1, body="联合省财政厅出台《浙江省甲方案》。"))])
-    import json as _json
-    def boom(*a, **k):
+    before = snapshot(EmbeddedStore(tmp_path))
+    from kg.store import embedded
+
+    def boom(self):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(_json, "dumps", boom)
+    monkeypatch.setattr(embedded._Writer, "finish", boom)
     try:
-        store.save()
+        store.load([_graph("a", LETTER.format(n=1, body="联合省财政厅出台《浙江省甲方案》。"))])
     except RuntimeError:
         pass
-    assert (tmp_path / "graph.json.gz").read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["graph.json.gz"]
+    monkeypatch.undo()
+    assert snapshot(EmbeddedStore(tmp_path)) == before
+    assert set(EmbeddedStore(tmp_path).documents) == {"jilin-kjt-2022-L37"}
 
 
 REPLY = ("关于{session}第{n}号提案的答复\n\n周九委员：\n您在{session}上提出的《关于加快科技成果转化的提案》收悉。"

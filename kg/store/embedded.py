@@ -1,26 +1,78 @@
-"""The embedded default store: a networkx MultiDiGraph persisted as JSON on disk.
+"""The embedded default store: one SQLite file (Python's standard library), in WAL mode.
 
-Every node and relationship records the documents that support it (`docs`) and
-its evidence. Loading a document again with the same content changes nothing;
-loading an edited one replaces its facts; facts other documents support stay.
-Writes go to a temporary file and replace the store in one rename, so a failure
-never leaves half a batch on disk."""
+SQLite is the store of record; networkx is the in-memory graph built from it on demand
+(`to_networkx()`, or `.g`), for analysis, export and the HTML page.
+
+What a letter says is kept as that letter's *support* of each node and relationship: the
+key, name, kind, forms and properties it gave, and its evidence. A node's shown values are
+derived from its supports by rules that do not depend on load order (kg.resolve): the
+longest name, the first value in code-point order with the others kept as alternatives,
+the first MAX_EVIDENCE evidence spans in (document, offset) order. So retracting a letter
+(an edited reload, `kg remove`) takes away exactly what only it stated, properties included,
+and the same letters loaded in any order give the same graph.
+
+Every call to load() is one write transaction (`BEGIN IMMEDIATE`): a batch commits whole or
+not at all; a second writer waits for the first (with a message) and then resolves against
+what the first wrote, so nothing is lost; readers see the last committed batch. A kill at any
+moment leaves the last committed state: loading the same letters again converges to the graph
+of an uninterrupted load. Loading one letter costs the rows it touches (indexed), not the size
+of the store."""
 from __future__ import annotations
 
-import gzip
 import json
-import os
-import tempfile
+import sqlite3
+import sys
+import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
-from kg.records import MAX_EVIDENCE, DocGraph
-from kg.resolve import AliasIndex, find_nodes
+from kg.records import MAX_EVIDENCE, DocGraph, norm
+from kg.resolve import NO_ALIAS_JOIN, choose_name, choose_value, encode, joinable_aliases
 
-FILE = "graph.json.gz"
-FORMAT = 1
+FILE = "kg.sqlite"
+FORMAT = 2
+OLD_FILE = "graph.json.gz"      # format 1: a networkx graph as one gzipped JSON file
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+  id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, source TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS nodes (
+  nid INTEGER PRIMARY KEY, label TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT '', aliases TEXT NOT NULL DEFAULT '[]', properties TEXT NOT NULL DEFAULT '{}',
+  alternatives TEXT NOT NULL DEFAULT '{}', evidence TEXT NOT NULL DEFAULT '[]', UNIQUE (label, key));
+CREATE TABLE IF NOT EXISTS node_support (
+  nid INTEGER NOT NULL, doc TEXT NOT NULL, fields TEXT NOT NULL, properties TEXT NOT NULL,
+  evidence TEXT NOT NULL, PRIMARY KEY (nid, doc)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS node_support_doc ON node_support(doc);
+CREATE TABLE IF NOT EXISTS node_values (
+  nid INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (nid, field, value)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS node_values_lookup ON node_values(field, value);
+CREATE TABLE IF NOT EXISTS rels (
+  rid INTEGER PRIMARY KEY, src INTEGER NOT NULL, type TEXT NOT NULL, dst INTEGER NOT NULL,
+  properties TEXT NOT NULL DEFAULT '{}', alternatives TEXT NOT NULL DEFAULT '{}',
+  evidence TEXT NOT NULL DEFAULT '[]', UNIQUE (src, type, dst));
+CREATE INDEX IF NOT EXISTS rels_dst ON rels(dst, type);
+CREATE TABLE IF NOT EXISTS rel_support (
+  rid INTEGER NOT NULL, doc TEXT NOT NULL, fields TEXT NOT NULL, properties TEXT NOT NULL,
+  evidence TEXT NOT NULL, PRIMARY KEY (rid, doc)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rel_support_doc ON rel_support(doc);
+CREATE TABLE IF NOT EXISTS rel_values (
+  rid INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (rid, field, value)) WITHOUT ROWID;
+"""
+# node_values fields: k (a letter's key), n (normalized name), a (joinable alias), f (a form as
+# written), name (a canonical name as written), kind, p:PROP (a property's JSON value).
+# Resolution looks up k, n and a; named queries look nodes up by f.
+
+
+class StoreError(ValueError):
+    """A store that cannot be used: one line naming the file and what to do."""
 
 
 @dataclass
@@ -28,161 +80,580 @@ class LoadResult:
     loaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)   # (doc id, the stored id of the same content)
     nodes_added: int = 0
     relationships_added: int = 0
 
+    def merge(self, other: "LoadResult") -> None:
+        self.loaded += other.loaded
+        self.unchanged += other.unchanged
+        self.replaced += other.replaced
+        self.duplicates += other.duplicates
+        self.nodes_added += other.nodes_added
+        self.relationships_added += other.relationships_added
 
-def _support(d: dict, doc: str, evidence) -> None:
-    """Record that `doc` supports an element, with its evidence up to the cap."""
-    if not d["docs"] or d["docs"][-1] != doc:
-        d["docs"].append(doc)
-    room = MAX_EVIDENCE - len(d["evidence"])
-    if room > 0:
-        d["evidence"].extend(e.as_dict() for e in evidence[:room])
+
+def _ev_key(e: dict) -> tuple:
+    return (e["doc_id"], e["start"], e["end"], e["sentence"])
+
+
+def _ev_dicts(evidence) -> list[dict]:
+    return sorted((e.as_dict() for e in evidence), key=_ev_key)
 
 
 class EmbeddedStore:
-    def __init__(self, path: str | Path):
+    """The embedded store in folder `path` (created on the first write)."""
+
+    def __init__(self, path: str | Path, notify=None, wait_seconds: float = 600.0):
         self.path = Path(path)
-        self.g = nx.MultiDiGraph()
-        self.documents: dict[str, dict] = {}    # doc id → {content_hash, source, nodes, relationships}
-        self.index = AliasIndex()
-        if (self.path / FILE).exists():
-            self._read()
+        self.file = self.path / FILE
+        self.notify = notify or (lambda msg: print(f"kg: {msg}", file=sys.stderr))
+        self.wait_seconds = wait_seconds
+        self._db: sqlite3.Connection | None = None
+        self._cache: tuple | None = None       # (data_version, graph)
+        self._writes = 0
+        old = self.path / OLD_FILE
+        if old.exists() and not self.file.exists():
+            raise StoreError(f"{old}: a store of an older format (1), which this kg no longer reads; "
+                             f"load the letters again into a new store (kg load --store NEW_DIR …) "
+                             f"or delete {old} first")
+        for tmp in self.path.glob(".graph-*.tmp") if self.path.is_dir() else ():
+            tmp.unlink(missing_ok=True)    # left by a format-1 save that was killed
+        if self.file.exists():
+            self._open()
 
-    # -- persistence -----------------------------------------------------------
-    def _read(self) -> None:
-        with gzip.open(self.path / FILE, "rt", encoding="utf-8") as f:
-            raw = json.load(f)
-        if raw.get("format") != FORMAT:
-            raise ValueError(f"{self.path}: store format {raw.get('format')} is not {FORMAT}")
-        for n in raw["nodes"]:
-            self.g.add_node(n["id"], **n["data"])
-            self.index.add(n["data"]["label"], n["id"], n["data"]["name"], n["data"]["aliases"])
-        for r in raw["relationships"]:
-            self.g.add_edge(r["source"], r["target"], key=r["type"], **r["data"])
-        self.documents = raw["documents"]
-
-    def save(self) -> None:
-        self.path.mkdir(parents=True, exist_ok=True)
-        raw = {"format": FORMAT,
-               "nodes": [{"id": n, "data": d} for n, d in self.g.nodes(data=True)],
-               "relationships": [{"source": s, "target": t, "type": k, "data": d}
-                                 for s, t, k, d in self.g.edges(keys=True, data=True)],
-               "documents": self.documents}
-        fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".graph-", suffix=".tmp")
+    # -- connection ------------------------------------------------------------------------
+    def _open(self) -> sqlite3.Connection:
+        if self._db is not None:
+            return self._db
+        if not self.file.exists():
+            self.path.mkdir(parents=True, exist_ok=True)
         try:
-            with os.fdopen(fd, "wb") as raw_f, gzip.GzipFile(fileobj=raw_f, mode="wb", compresslevel=5) as f:
-                f.write(json.dumps(raw, ensure_ascii=False).encode("utf-8"))
-            os.replace(tmp, self.path / FILE)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            db = sqlite3.connect(self.file, isolation_level=None, timeout=10, check_same_thread=False)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA busy_timeout = 100")    # writers wait in _begin, with a message
+            db.execute("PRAGMA synchronous = NORMAL")    # WAL: a commit survives a crash of the process
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+                self._begin(db)
+                try:
+                    for stmt in filter(str.strip, SCHEMA.split(";")):
+                        db.execute(stmt)
+                    db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (str(FORMAT),))
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+            fmt = db.execute("SELECT v FROM meta WHERE k = 'format'").fetchone()
+        except sqlite3.DatabaseError as e:
+            raise self._damaged(e) from None
+        if fmt is None or fmt[0] != str(FORMAT):
+            raise StoreError(f"{self.file}: a store of format {fmt[0] if fmt else '?'}, not {FORMAT}; "
+                             f"load the letters again into a new store (kg load --store NEW_DIR …)")
+        self._db = db
+        return db
 
-    # -- writes ------------------------------------------------------------------
+    def _damaged(self, e: Exception) -> StoreError:
+        return StoreError(f"{self.file}: damaged store ({e}); move it aside and load the letters again")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _begin(self, db: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE: the write lock, waiting (with one message) while another process holds it."""
+        deadline, told = time.monotonic() + self.wait_seconds, False
+        while True:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e):
+                    raise
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{self.file}: another process has been writing for "
+                                     f"{self.wait_seconds:.0f}s; try again when it has finished") from None
+                if not told:
+                    self.notify(f"waiting for another process writing to {self.file} …")
+                    told = True
+                time.sleep(0.05)
+
+    def _read(self):
+        """A read transaction: one consistent snapshot of the last committed batch."""
+        db = self._db if self._db is not None else (self._open() if self.file.exists() else None)
+        return _Snapshot(db, self)
+
+    # -- writes ------------------------------------------------------------------------------
     def load(self, graphs: list[DocGraph], result: LoadResult | None = None) -> LoadResult:
-        """Merge documents' graphs into the store (in memory; call save() to persist)."""
+        """Merge documents' graphs into the store, in one transaction."""
         result = result or LoadResult()
-        for dg in graphs:
-            old = self.documents.get(dg.doc_id)
-            if old and old["content_hash"] == dg.content_hash:
-                result.unchanged.append(dg.doc_id)
-                continue
-            if old:
-                self.remove(dg.doc_id)
-                result.replaced.append(dg.doc_id)
-            nodes, rels = self._merge(dg)
-            result.nodes_added += nodes
-            result.relationships_added += rels
-            result.loaded.append(dg.doc_id)
+        if not graphs:
+            return result
+        db = self._open()
+        batch = LoadResult()
+        try:
+            self._begin(db)
+            try:
+                w = _Writer(db)
+                for dg in graphs:
+                    w.load(dg, batch)
+                w.finish()
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as e:
+            if isinstance(e, sqlite3.OperationalError) and "locked" in str(e):
+                raise
+            raise self._damaged(e) from None
+        self._writes += 1
+        result.merge(batch)
         return result
 
-    def _merge(self, dg: DocGraph) -> tuple[int, int]:
-        """Add one document's facts; returns the nodes and relationships it created.
-        (Counted here: a MultiDiGraph counts its edges by walking all of them.)"""
-        doc = dg.doc_id
-        ids: dict[str, str] = {}
-        new_nodes = new_rels = 0
-        for node in dg.nodes.values():
-            nid = node.id if node.id in self.g else (self.index.find(node.label, node.id, node.name, node.aliases) or node.id)
-            ids[node.id] = nid
-            if nid not in self.g:
-                new_nodes += 1
-                self.g.add_node(nid, label=node.label, key=node.key, name=node.name, kind=node.kind,
-                                aliases=[], alias_docs={}, properties={}, docs=[], evidence=[])
-            d = self.g.nodes[nid]
-            # a document is merged whole, so "already listed" can only mean "listed last":
-            # checking the last entry keeps hub nodes (a national law in every letter) linear
-            for a in sorted(node.aliases | {node.name}):
-                docs = d["alias_docs"].setdefault(a, [])
-                if not docs or docs[-1] != doc:
-                    docs.append(doc)
-            d["aliases"] = sorted(a for a in d["alias_docs"] if a != d["name"])
-            if node.kind and not d["kind"]:
-                d["kind"] = node.kind
-            for k, v in node.properties.items():
-                d["properties"].setdefault(k, v)
-            _support(d, doc, node.evidence)
-            self.index.add(node.label, nid, d["name"], d["aliases"])
-        rels = []
-        for rel in dg.relationships.values():
-            s, t = ids.get(rel.source, rel.source), ids.get(rel.target, rel.target)
-            if not self.g.has_edge(s, t, key=rel.type):
-                new_rels += 1
-                self.g.add_edge(s, t, key=rel.type, properties={}, docs=[], evidence=[])
-            d = self.g.edges[s, t, rel.type]
-            for k, v in rel.properties.items():
-                d["properties"].setdefault(k, v)
-            _support(d, doc, rel.evidence)
-            rels.append([s, t, rel.type])
-        self.documents[doc] = {"content_hash": dg.content_hash, "nodes": sorted(set(ids.values())),
-                               "relationships": rels}
-        return new_nodes, new_rels
-
     def remove(self, doc_id: str) -> bool:
-        """Retract a document: drop the facts only it supported, and its evidence elsewhere."""
-        entry = self.documents.pop(doc_id, None)
-        if entry is None:
-            return False
-        for s, t, k in entry["relationships"]:
-            if not self.g.has_edge(s, t, key=k):
-                continue
-            d = self.g.edges[s, t, k]
-            d["docs"] = [x for x in d["docs"] if x != doc_id]
-            d["evidence"] = [e for e in d["evidence"] if e["doc_id"] != doc_id]
-            if not d["docs"]:
-                self.g.remove_edge(s, t, key=k)
-        for nid in entry["nodes"]:
-            if nid not in self.g:
-                continue
-            d = self.g.nodes[nid]
-            d["docs"] = [x for x in d["docs"] if x != doc_id]
-            d["evidence"] = [e for e in d["evidence"] if e["doc_id"] != doc_id]
-            for a in list(d["alias_docs"]):
-                d["alias_docs"][a] = [x for x in d["alias_docs"][a] if x != doc_id]
-                if not d["alias_docs"][a]:
-                    del d["alias_docs"][a]
-            if not d["docs"]:
-                self.index.remove(d["label"], nid, [d["name"], *d["aliases"]])
-                self.g.remove_node(nid)     # its remaining edges had no other support either
-            else:
-                gone = set(d["aliases"]) - set(d["alias_docs"])
-                self.index.remove(d["label"], nid, gone)
-                d["aliases"] = sorted(a for a in d["alias_docs"] if a != d["name"])
-        return True
+        """Retract a document: what only it stated goes, its evidence and support elsewhere too."""
+        db = self._open()
+        self._begin(db)
+        try:
+            w = _Writer(db)
+            found = w.retract(doc_id)
+            w.finish()
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._writes += 1
+        return found
 
-    # -- reads -------------------------------------------------------------------
+    def save(self) -> None:
+        """Nothing to do: every load() commits its batch."""
+
+    # -- reads ------------------------------------------------------------------------------------
+    def known_hashes(self) -> dict[str, str]:
+        """Document id → content hash of every stored document (to skip unchanged files before extraction)."""
+        with self._read() as s:
+            return dict(s.rows("SELECT id, content_hash FROM documents"))
+
+    @property
+    def documents(self) -> dict[str, dict]:
+        with self._read() as s:
+            return {i: {"content_hash": h, "source": src}
+                    for i, h, src in s.rows("SELECT id, content_hash, source FROM documents ORDER BY id")}
+
     def stats(self) -> dict:
-        labels: dict[str, int] = {}
-        for _, d in self.g.nodes(data=True):
-            labels[d["label"]] = labels.get(d["label"], 0) + 1
-        types: dict[str, int] = {}
-        for _, _, k in self.g.edges(keys=True):
-            types[k] = types.get(k, 0) + 1
-        return {"documents": len(self.documents), "nodes": self.g.number_of_nodes(),
-                "relationships": self.g.number_of_edges(),
-                "labels": dict(sorted(labels.items())), "types": dict(sorted(types.items()))}
+        with self._read() as s:
+            labels = dict(s.rows("SELECT label, count(*) FROM nodes GROUP BY label ORDER BY label"))
+            types = dict(s.rows("SELECT type, count(*) FROM rels GROUP BY type ORDER BY type"))
+            docs = s.one("SELECT count(*) FROM documents") or 0
+        return {"documents": docs, "nodes": sum(labels.values()), "relationships": sum(types.values()),
+                "labels": labels, "types": types}
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole graph as a networkx MultiDiGraph: node ids LABEL:KEY; node data label, key,
+        name, kind, aliases, properties, alternatives, docs, evidence; edges keyed by type with
+        properties, alternatives, docs, evidence."""
+        with self._read() as s:
+            version = s.version()
+            if self._cache and self._cache[0] == version:
+                return self._cache[1]
+            g = nx.MultiDiGraph()
+            ids: dict[int, str] = {}
+            node_docs: dict[int, list] = defaultdict(list)
+            for nid, doc in s.rows("SELECT nid, doc FROM node_support ORDER BY nid, doc"):
+                node_docs[nid].append(doc)
+            alt_docs = self._alternative_docs(s, "node")
+            for nid, label, key, name, kind, aliases, props, alts, ev in s.rows(
+                    "SELECT nid, label, key, name, kind, aliases, properties, alternatives, evidence FROM nodes"):
+                ids[nid] = f"{label}:{key}"
+                g.add_node(ids[nid], label=label, key=key, name=name, kind=kind, aliases=json.loads(aliases),
+                           properties=json.loads(props), alternatives=_alternatives(alts, alt_docs.get(nid)),
+                           docs=node_docs.pop(nid, []), evidence=json.loads(ev))
+            rel_docs: dict[int, list] = defaultdict(list)
+            for rid, doc in s.rows("SELECT rid, doc FROM rel_support ORDER BY rid, doc"):
+                rel_docs[rid].append(doc)
+            alt_docs = self._alternative_docs(s, "rel")
+            for rid, src, rtype, dst, props, alts, ev in s.rows(
+                    "SELECT rid, src, type, dst, properties, alternatives, evidence FROM rels ORDER BY rid"):
+                g.add_edge(ids[src], ids[dst], key=rtype, properties=json.loads(props),
+                           alternatives=_alternatives(alts, alt_docs.get(rid)),
+                           docs=rel_docs.pop(rid, []), evidence=json.loads(ev))
+        self._cache = (version, g)
+        return g
+
+    @staticmethod
+    def _alternative_docs(s, kind: str) -> dict[int, list]:
+        """(element id → [(property, encoded value, doc)]) for the elements whose letters disagree."""
+        id_col, table, support = ("nid", "nodes", "node_support") if kind == "node" else ("rid", "rels", "rel_support")
+        out: dict[int, list] = defaultdict(list)
+        for eid, doc, fields in s.rows(
+                f"SELECT t.{id_col}, s.doc, s.fields FROM {table} t JOIN {support} s ON s.{id_col} = t.{id_col} "
+                f"WHERE t.alternatives <> '{{}}' ORDER BY s.doc"):
+            for f, v in json.loads(fields):
+                if f.startswith("p:") or f == "kind":
+                    out[eid].append((f.removeprefix("p:"), v, doc))
+        return out
+
+    @property
+    def g(self) -> nx.MultiDiGraph:
+        """The graph as networkx (rebuilt only when the store changed)."""
+        return self.to_networkx()
 
     def find(self, name: str) -> list[str]:
         """Node ids called `name` (canonical name, else alias)."""
-        return find_nodes(self.g, name)
+        with self._read() as s:
+            exact = s.rows("SELECT label || ':' || key FROM nodes n JOIN node_values v USING (nid) "
+                           "WHERE v.field = 'n' AND v.value = ? ORDER BY 1", (norm(name),))
+            if exact:
+                return [r[0] for r in exact]
+            return [r[0] for r in s.rows(
+                "SELECT DISTINCT label || ':' || key FROM nodes n JOIN node_values v USING (nid) "
+                "WHERE v.field = 'f' AND v.value = ? ORDER BY 1", (name,))]
+
+    def query(self, name: str, params: dict) -> tuple[list[str], list[list]]:
+        """A named query (queries/NAME.cypher), answered from the store's indexes."""
+        from kg.store.queries import run_named
+        with self._read() as s:
+            return run_named(s, name, params)
+
+
+def _alternatives(alts: str, docs: list | None) -> dict:
+    """{property: [{"value": v, "docs": [...]}, ...]}: the values letters state besides the chosen one."""
+    alts = json.loads(alts)
+    if not alts:
+        return {}
+    by: dict[tuple, list] = defaultdict(list)
+    for prop, v, doc in docs or []:
+        by[(prop, v)].append(doc)
+    return {prop: [{"value": json.loads(v) if prop != "kind" else v, "docs": by.get((prop, v), [])} for v in values]
+            for prop, values in alts.items()}
+
+
+class _Snapshot:
+    """A read transaction on the store (or on nothing, when the store does not exist yet)."""
+
+    def __init__(self, db, store: EmbeddedStore):
+        self.db, self.store = db, store
+
+    def __enter__(self):
+        if self.db is not None:
+            try:
+                self.db.execute("BEGIN")
+                self.db.execute("SELECT 1 FROM meta LIMIT 1").fetchone()   # the snapshot starts here
+            except sqlite3.DatabaseError as e:
+                raise self.store._damaged(e) from None
+        return self
+
+    def __exit__(self, *exc):
+        if self.db is not None and self.db.in_transaction:
+            self.db.execute("COMMIT")
+
+    def rows(self, sql: str, args=()) -> list:
+        if self.db is None:
+            return []
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as e:
+            raise self.store._damaged(e) from None
+
+    def one(self, sql: str, args=()):
+        r = self.rows(sql, args)
+        return r[0][0] if r else None
+
+    def version(self):
+        if self.db is None:
+            return None
+        return (self.db.execute("PRAGMA data_version").fetchone()[0], self.store._writes)
+
+
+def _node_fields(n) -> list[list[str]]:
+    """What one letter's node contributes to the node's values (stored with its support, so
+    that retraction takes back exactly this)."""
+    forms = sorted(n.aliases | {n.name})
+    out = [["k", n.key], ["name", n.name]] + [["f", f] for f in forms]
+    if n.label not in NO_ALIAS_JOIN:
+        out.append(["n", norm(n.name)])
+        out += [["a", a] for a in joinable_aliases(n.name, n.aliases)]
+    if n.kind:
+        out.append(["kind", n.kind])
+    out += [["p:" + k, encode(v)] for k, v in sorted(n.properties.items())]
+    # a form listed twice by one letter counts once
+    seen, uniq = set(), []
+    for f in out:
+        if (f[0], f[1]) not in seen:
+            seen.add((f[0], f[1]))
+            uniq.append(f)
+    return uniq
+
+
+class _Writer:
+    """The work of one write transaction: documents merged and retracted, then the touched
+    nodes and relationships refreshed once."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.touched_nodes: set[int] = set()
+        self.touched_rels: set[int] = set()
+        self.recount_nodes: set[int] = set()    # lost evidence: recompute it from the supports
+        self.recount_rels: set[int] = set()
+        self.new_ev_nodes: dict[int, list] = defaultdict(list)
+        self.new_ev_rels: dict[int, list] = defaultdict(list)
+
+    def x(self, sql: str, args=()):
+        return self.db.execute(sql, args)
+
+    # -- merge ------------------------------------------------------------------------
+    def load(self, dg: DocGraph, result: LoadResult) -> None:
+        old = self.x("SELECT content_hash FROM documents WHERE id = ?", (dg.doc_id,)).fetchone()
+        if old and old[0] == dg.content_hash:
+            result.unchanged.append(dg.doc_id)
+            return
+        same = self.x("SELECT id FROM documents WHERE content_hash = ? AND id <> ? ORDER BY id LIMIT 1",
+                      (dg.content_hash, dg.doc_id)).fetchone()
+        if same:
+            result.duplicates.append((dg.doc_id, same[0]))
+            return
+        if old:
+            gone = self.retract(dg.doc_id)
+            del gone
+            result.replaced.append(dg.doc_id)
+        nodes, rels = self.merge(dg)
+        result.nodes_added += nodes
+        result.relationships_added += rels
+        result.loaded.append(dg.doc_id)
+
+    def resolve(self, n) -> int | None:
+        hit = self.x("SELECT v.nid FROM node_values v JOIN nodes USING (nid) "
+                     "WHERE v.field = 'k' AND v.value = ? AND label = ?", (n.key, n.label)).fetchone()
+        if hit:
+            return hit[0]
+        hit = self.x("SELECT nid FROM nodes WHERE label = ? AND key = ?", (n.label, n.key)).fetchone()
+        if hit:
+            return hit[0]
+        if n.label in NO_ALIAS_JOIN:
+            return None
+        name = norm(n.name)
+        named = {r[0] for r in self.x("SELECT v.nid FROM node_values v JOIN nodes USING (nid) "
+                                      "WHERE v.field = 'n' AND v.value = ? AND label = ?", (name, n.label))}
+        if len(named) == 1:
+            return named.pop()
+        cands = {r[0] for r in self.x("SELECT v.nid FROM node_values v JOIN nodes USING (nid) "
+                                      "WHERE v.field = 'a' AND v.value = ? AND label = ?", (name, n.label))}
+        for a in joinable_aliases(n.name, n.aliases):
+            cands |= {r[0] for r in self.x("SELECT v.nid FROM node_values v JOIN nodes USING (nid) "
+                                           "WHERE v.field = 'n' AND v.value = ? AND label = ?", (a, n.label))}
+        return cands.pop() if len(cands) == 1 else None     # ambiguous: joins neither
+
+    def merge(self, dg: DocGraph) -> tuple[int, int]:
+        doc = dg.doc_id
+        ids: dict[str, int] = {}
+        new_nodes = new_rels = 0
+        counts: dict[tuple, int] = defaultdict(int)
+        supports: dict[int, tuple[list, list]] = {}      # nid → (fields, evidence) of this letter
+        for node in dg.nodes.values():
+            nid = self.resolve(node)
+            if nid is None:
+                nid = self.x("INSERT INTO nodes (label, key, name, kind) VALUES (?, ?, ?, ?)",
+                             (node.label, node.key, node.name, node.kind or "")).lastrowid
+                new_nodes += 1
+            ids[node.id] = nid
+            fields, ev = _node_fields(node), _ev_dicts(node.evidence)
+            if nid in supports:
+                # two of this letter's nodes are one stored node: one support, the union of both
+                old_fields, old_ev = supports[nid]
+                known = {tuple(f) for f in old_fields}
+                fields = old_fields + [f for f in fields if tuple(f) not in known]
+                ev = sorted(old_ev + ev, key=_ev_key)
+            supports[nid] = (fields, ev)
+        rows = []
+        for nid, (fields, ev) in supports.items():
+            for f in fields:
+                counts[(nid, f[0], f[1])] += 1
+            props = encode({f[0][2:]: json.loads(f[1]) for f in fields if f[0].startswith("p:")})
+            rows.append((nid, doc, json.dumps(fields, ensure_ascii=False), props, json.dumps(ev, ensure_ascii=False)))
+            self.touched_nodes.add(nid)
+            if ev:
+                self.new_ev_nodes[nid] += ev
+        self.db.executemany("INSERT INTO node_support VALUES (?, ?, ?, ?, ?)", rows)
+        self._count("node_values", "nid", counts)
+        # relationships
+        rcounts: dict[tuple, int] = defaultdict(int)
+        rsupports: dict[int, tuple] = {}
+        for rel in dg.relationships.values():
+            s, t = ids[rel.source], ids[rel.target]
+            hit = self.x("SELECT rid FROM rels WHERE src = ? AND type = ? AND dst = ?", (s, rel.type, t)).fetchone()
+            if hit:
+                rid = hit[0]
+            else:
+                rid = self.x("INSERT INTO rels (src, type, dst) VALUES (?, ?, ?)", (s, rel.type, t)).lastrowid
+                new_rels += 1
+            fields = [["p:" + k, encode(v)] for k, v in sorted(rel.properties.items())]
+            ev = _ev_dicts(rel.evidence)
+            if rid in rsupports:      # two of the letter's relationships became one (their ends merged)
+                _, _, old_fields, _, old_ev = rsupports[rid]
+                known = {tuple(f) for f in json.loads(old_fields)}
+                fields = json.loads(old_fields) + [f for f in fields if tuple(f) not in known]
+                ev = sorted(json.loads(old_ev) + ev, key=_ev_key)
+                for f in json.loads(old_fields):
+                    rcounts[(rid, f[0], f[1])] -= 1
+            for f in fields:
+                rcounts[(rid, f[0], f[1])] += 1
+            props = encode({f[0][2:]: json.loads(f[1]) for f in fields})
+            rsupports[rid] = (rid, doc, json.dumps(fields, ensure_ascii=False), props, json.dumps(ev, ensure_ascii=False))
+            self.touched_rels.add(rid)
+        for rid, row in rsupports.items():
+            ev = json.loads(row[4])
+            if ev:
+                self.new_ev_rels[rid] += ev
+        self.db.executemany("INSERT INTO rel_support VALUES (?, ?, ?, ?, ?)", list(rsupports.values()))
+        self._count("rel_values", "rid", rcounts)
+        self.x("INSERT INTO documents (id, content_hash, source) VALUES (?, ?, ?)",
+               (doc, dg.content_hash, str(_source(dg))))
+        return new_nodes, new_rels
+
+    def _count(self, table: str, id_col: str, counts: dict) -> None:
+        up = [(k[0], k[1], k[2], d) for k, d in counts.items() if d > 0]
+        down = [(-d, k[0], k[1], k[2]) for k, d in counts.items() if d < 0]
+        if up:
+            self.db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?) "
+                                f"ON CONFLICT ({id_col}, field, value) DO UPDATE SET n = n + excluded.n", up)
+        if down:
+            self.db.executemany(f"UPDATE {table} SET n = n - ? WHERE {id_col} = ? AND field = ? AND value = ?", down)
+            self.db.executemany(f"DELETE FROM {table} WHERE {id_col} = ? AND field = ? AND value = ? AND n <= 0",
+                                [d[1:] for d in down])
+
+    # -- retraction ---------------------------------------------------------------------
+    def retract(self, doc_id: str) -> bool:
+        if not self.x("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+            return False
+        for kind, id_col, support, values, touched, recount in (
+                ("rel", "rid", "rel_support", "rel_values", self.touched_rels, self.recount_rels),
+                ("node", "nid", "node_support", "node_values", self.touched_nodes, self.recount_nodes)):
+            counts: dict[tuple, int] = defaultdict(int)
+            for eid, fields, ev in self.x(f"SELECT {id_col}, fields, evidence FROM {support} WHERE doc = ?", (doc_id,)).fetchall():
+                for f in json.loads(fields):
+                    counts[(eid, f[0], f[1])] -= 1
+                touched.add(eid)
+                if ev != "[]":
+                    recount.add(eid)
+            self._count(values, id_col, counts)
+            self.x(f"DELETE FROM {support} WHERE doc = ?", (doc_id,))
+        for ev_map in (self.new_ev_nodes, self.new_ev_rels):
+            for eid in list(ev_map):
+                ev_map[eid] = [e for e in ev_map[eid] if e["doc_id"] != doc_id]
+        self.x("DELETE FROM documents WHERE id = ?", (doc_id,))
+        return True
+
+    # -- refresh ----------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Derive the shown values of every touched node and relationship from its supports;
+        drop what no letter supports any more."""
+        rels = sorted(self.touched_rels)
+        for chunk in _chunks(rels):
+            q = ",".join("?" * len(chunk))
+            dead = [r[0] for r in self.x(f"SELECT rid FROM rels WHERE rid IN ({q}) AND NOT EXISTS "
+                                         f"(SELECT 1 FROM rel_support s WHERE s.rid = rels.rid)", chunk)]
+            self._delete("rels", "rid", "rel_values", dead)
+        nodes = sorted(self.touched_nodes)
+        for chunk in _chunks(nodes):
+            q = ",".join("?" * len(chunk))
+            dead = [r[0] for r in self.x(f"SELECT nid FROM nodes WHERE nid IN ({q}) AND NOT EXISTS "
+                                         f"(SELECT 1 FROM node_support s WHERE s.nid = nodes.nid)", chunk)]
+            if dead:
+                d = ",".join("?" * len(dead))
+                self.x(f"DELETE FROM rel_support WHERE rid IN (SELECT rid FROM rels WHERE src IN ({d}) OR dst IN ({d}))",
+                       dead + dead)
+                self.x(f"DELETE FROM rel_values WHERE rid IN (SELECT rid FROM rels WHERE src IN ({d}) OR dst IN ({d}))",
+                       dead + dead)
+                self.x(f"DELETE FROM rels WHERE src IN ({d}) OR dst IN ({d})", dead + dead)
+            self._delete("nodes", "nid", "node_values", dead)
+        for nid in nodes:
+            self._refresh_node(nid)
+        for rid in rels:
+            self._refresh_rel(rid)
+
+    def _delete(self, table: str, id_col: str, values: str, ids: list[int]) -> None:
+        if ids:
+            q = ",".join("?" * len(ids))
+            self.x(f"DELETE FROM {values} WHERE {id_col} IN ({q})", ids)
+            self.x(f"DELETE FROM {table} WHERE {id_col} IN ({q})", ids)
+
+    def _values(self, table: str, id_col: str, eid: int) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for f, v in self.x(f"SELECT field, value FROM {table} WHERE {id_col} = ? AND field NOT IN ('n', 'a') "
+                           f"ORDER BY field, value", (eid,)):
+            out[f].append(v)
+        return out
+
+    def _evidence(self, support: str, id_col: str, eid: int, current: str, new: list, recount: bool) -> str:
+        if recount:
+            ev: list = []
+            for (chunk,) in self.x(f"SELECT evidence FROM {support} WHERE {id_col} = ? AND evidence <> '[]' "
+                                   f"ORDER BY doc", (eid,)):
+                ev += json.loads(chunk)
+                if len(ev) >= MAX_EVIDENCE:
+                    break
+        else:
+            ev = json.loads(current) + new
+        ev = sorted(ev, key=_ev_key)[:MAX_EVIDENCE]
+        return json.dumps(ev, ensure_ascii=False)
+
+    def _refresh_node(self, nid: int) -> None:
+        row = self.x("SELECT label, key, evidence FROM nodes WHERE nid = ?", (nid,)).fetchone()
+        if row is None:
+            return
+        label, key, ev = row
+        vals = self._values("node_values", "nid", nid)
+        name = choose_name(vals["name"])
+        keys = vals["k"]
+        new_key = norm(name) if norm(name) in keys else min(keys)
+        kinds = vals.get("kind", [])
+        kind = choose_value(kinds) if kinds else ""
+        props, alts = _choose(vals)
+        if len(kinds) > 1:
+            alts["kind"] = [k for k in kinds if k != kind]
+        aliases = sorted(f for f in vals["f"] if f != name)
+        ev = self._evidence("node_support", "nid", nid, ev, self.new_ev_nodes.get(nid, []), nid in self.recount_nodes)
+        if new_key != key and self.x("SELECT 1 FROM nodes WHERE label = ? AND key = ?", (label, new_key)).fetchone():
+            new_key = key          # never two nodes with one key
+        self.x("UPDATE nodes SET key = ?, name = ?, kind = ?, aliases = ?, properties = ?, alternatives = ?, "
+               "evidence = ? WHERE nid = ?",
+               (new_key, name, kind, json.dumps(aliases, ensure_ascii=False), props, encode(alts), ev, nid))
+
+    def _refresh_rel(self, rid: int) -> None:
+        row = self.x("SELECT evidence FROM rels WHERE rid = ?", (rid,)).fetchone()
+        if row is None:
+            return
+        vals = self._values("rel_values", "rid", rid)
+        props, alts = _choose(vals)
+        ev = self._evidence("rel_support", "rid", rid, row[0], self.new_ev_rels.get(rid, []), rid in self.recount_rels)
+        self.x("UPDATE rels SET properties = ?, alternatives = ?, evidence = ? WHERE rid = ?",
+               (props, encode(alts), ev, rid))
+
+
+def _choose(vals: dict[str, list[str]]) -> tuple[str, dict]:
+    props, alts = {}, {}
+    for f, values in vals.items():
+        if f.startswith("p:"):
+            chosen = choose_value(values)
+            props[f[2:]] = json.loads(chosen)
+            if len(values) > 1:
+                alts[f[2:]] = [v for v in values if v != chosen]
+    return encode(props), alts
+
+
+def _source(dg: DocGraph) -> str:
+    for n in dg.nodes.values():
+        if n.label == "Document" and n.key == dg.doc_id:
+            return str(n.properties.get("source", ""))
+    return ""
+
+
+def _chunks(items: list, size: int = 500):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

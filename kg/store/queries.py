@@ -1,0 +1,320 @@
+"""The named queries (queries/NAME.cypher) answered on the embedded store from its indexes:
+the same columns and rows as the Cypher on Neo4j (tests/test_queries.py compares them),
+without building an RDF graph of the whole store per call.
+
+Entities are found by any form a letter wrote (the `f` values of node_values, indexed), as
+the Cypher finds them through `n.forms`; the walks (implementation chains, shortest paths)
+read relationships by their indexed ends, one frontier at a time."""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+
+from kg.query import QueryError
+
+SEP = " → "
+MAX_PATH_STEPS = 6
+MAX_CHAIN_STEPS = 20
+MAX_PATHS = 100_000       # shortest paths compared by their names before giving the first
+
+
+class _Q:
+    def __init__(self, s):
+        self.s = s
+        self._info: dict[int, tuple] = {}
+
+    def rows(self, sql, args=()):
+        return self.s.rows(sql, args)
+
+    def find(self, form: str, labels: tuple[str, ...] = ()) -> list[int]:
+        sql = "SELECT DISTINCT v.nid FROM node_values v JOIN nodes n USING (nid) WHERE v.field = 'f' AND v.value = ?"
+        args = [form]
+        if labels:
+            sql += f" AND n.label IN ({','.join('?' * len(labels))})"
+            args += list(labels)
+        return [r[0] for r in self.rows(sql + " ORDER BY v.nid", args)]
+
+    def info(self, nids) -> dict[int, tuple]:
+        """nid → (label, name, kind, properties)"""
+        todo = [n for n in set(nids) if n not in self._info]
+        for i in range(0, len(todo), 500):
+            part = todo[i:i + 500]
+            for nid, label, name, kind, props in self.rows(
+                    f"SELECT nid, label, name, kind, properties FROM nodes WHERE nid IN ({','.join('?' * len(part))})", part):
+                self._info[nid] = (label, name, kind, json.loads(props))
+        return {n: self._info[n] for n in nids if n in self._info}
+
+    def name(self, nid: int) -> str:
+        return self.info([nid])[nid][1]
+
+    def prop(self, nid: int, key: str):
+        v = self.info([nid])[nid][3].get(key)
+        # Neo4j holds plain values as properties (lists and maps only in properties_json)
+        return v if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None
+
+    def out(self, nids, rtype: str) -> list[tuple[int, int]]:
+        return self._ends(nids, rtype, "src", "dst")
+
+    def into(self, nids, rtype: str) -> list[tuple[int, int]]:
+        """(dst, src) of the relationships of `rtype` into `nids`"""
+        return self._ends(nids, rtype, "dst", "src")
+
+    def _ends(self, nids, rtype, this, other) -> list[tuple[int, int]]:
+        nids = sorted(set(nids))
+        out = []
+        for i in range(0, len(nids), 500):
+            part = nids[i:i + 500]
+            out += self.rows(f"SELECT {this}, {other} FROM rels WHERE type = ? AND {this} IN ({','.join('?' * len(part))})",
+                             [rtype, *part])
+        return out
+
+    def neighbours(self, nids) -> dict[int, set[int]]:
+        """Either way, any type: nid → the nodes one relationship away."""
+        nids = sorted(set(nids))
+        out: dict[int, set[int]] = defaultdict(set)
+        for i in range(0, len(nids), 500):
+            part = nids[i:i + 500]
+            q = ",".join("?" * len(part))
+            for a, b in self.rows(f"SELECT src, dst FROM rels WHERE src IN ({q})", part):
+                out[a].add(b)
+            for a, b in self.rows(f"SELECT dst, src FROM rels WHERE dst IN ({q})", part):
+                out[a].add(b)
+        return out
+
+
+def _sort_key(row) -> tuple:
+    return tuple((0, "") if v is None else (1, v) if isinstance(v, str) else (1, str(v)) for v in row)
+
+
+def _distinct(rows) -> list:
+    seen, out = set(), []
+    for r in rows:
+        t = tuple(r)
+        if t not in seen:
+            seen.add(t)
+            out.append(list(r))
+    return out
+
+
+def co_issuers(q: _Q, policy: str):
+    ps = q.find(policy, ("Policy",))
+    issuers = {src for _, src in q.into(ps, "ISSUED")}
+    info = q.info(issuers)
+    rows = _distinct([info[a][1], info[a][0]] for a in issuers)
+    return ["issuer", "label"], sorted(rows, key=_sort_key)
+
+
+def _year(date) -> int:
+    if not isinstance(date, str):
+        return 0
+    m = re.fullmatch(r"\s*([+-]?\d+)\s*", date[:4])
+    return int(m.group(1)) if m else 0
+
+
+def co_issuance_network(q: _Q, from_year: str, to_year: str):
+    try:
+        lo, hi = int(from_year), int(to_year)
+    except ValueError:
+        raise QueryError("co_issuance_network: from_year and to_year are years (integers)") from None
+    policies = [r[0] for r in q.rows("SELECT nid FROM nodes WHERE label = 'Policy'")]
+    issuers: dict[int, set[str]] = defaultdict(set)
+    pairs = q.into(policies, "ISSUED")
+    info = q.info({a for _, a in pairs} | set(policies))
+    for p, a in pairs:
+        issuers[p].add(info[a][1])
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for p, names in issuers.items():
+        date = q.prop(p, "date")
+        year = _year(date)
+        if not (lo <= year <= hi and (date is not None or lo == 0)):
+            continue
+        names = sorted(names)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                counts[(a, b)] += 1
+    rows = [[a, b, n] for (a, b), n in counts.items()]
+    return ["body_a", "body_b", "policies"], sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+
+
+def members(q: _Q, of: str):
+    alliances = q.find(of, ("Institution",))
+    ms = {m for _, m in q.into(alliances, "MEMBER_OF")}
+    info = q.info(ms)
+    rows = _distinct([info[m][1], info[m][2]] for m in ms)
+    return ["member", "kind"], sorted(rows, key=_sort_key)
+
+
+def programs_led(q: _Q, body: str):
+    bodies = q.find(body, ("Agency", "Institution"))
+    progs = {p for _, p in q.out(bodies, "LEADS")}
+    progs = {p for p, i in q.info(progs).items() if i[0] == "Program"}
+    parts: dict[int, set[int]] = defaultdict(set)
+    for p, x in q.into(progs, "PARTICIPATES_IN"):
+        parts[p].add(x)
+    q.info({x for xs in parts.values() for x in xs})
+    rows = []
+    for p in progs:
+        if parts[p]:
+            rows += [[q.name(p), q.name(x)] for x in parts[p]]
+        else:
+            rows.append([q.name(p), None])
+    return ["program", "participant"], sorted(_distinct(rows), key=lambda r: (r[0], r[1] or ""))
+
+
+def _reach(q: _Q, start: list[int], step, steps: int) -> set[int]:
+    seen: set[int] = set()
+    frontier = set(start)
+    for _ in range(steps):
+        nxt = {b for _, b in step(frontier, "IMPLEMENTS")} - seen
+        if not nxt:
+            break
+        seen |= nxt
+        frontier = nxt
+    return seen
+
+
+def implementation_chain(q: _Q, policy: str):
+    rows = []
+    for p in q.find(policy, ("Policy", "Program")):
+        rows += [["implements", x] for x in _reach(q, [p], q.out, MAX_CHAIN_STEPS)]
+        rows += [["implemented_by", x] for x in _reach(q, [p], q.into, MAX_CHAIN_STEPS)]
+    q.info({x for _, x in rows})
+    rows = _distinct([rel, q.name(x)] for rel, x in rows)
+    return ["relation", "linked"], sorted(rows, key=_sort_key)
+
+
+def entity_facts(q: _Q, name: str):
+    ns = q.find(name)
+    if not ns:
+        return ["direction", "type", "other", "documents", "evidence"], []
+    marks = ",".join("?" * len(ns))
+    rows = []
+    for direction, this, other in (("out", "src", "dst"), ("in", "dst", "src")):
+        for o, rtype, docs, ev in q.rows(
+                f"SELECT r.{other}, r.type, (SELECT count(*) FROM rel_support s WHERE s.rid = r.rid), r.evidence "
+                f"FROM rels r WHERE r.{this} IN ({marks}) AND r.type <> 'HAS_INDICATOR'", ns):
+            sentences = [e["sentence"] for e in json.loads(ev)]
+            rows.append([direction, rtype, o, docs, min(sentences) if sentences else None])
+    q.info({r[2] for r in rows})
+    rows = _distinct([d, t, q.name(o), n, e] for d, t, o, n, e in rows)
+    return ["direction", "type", "other", "documents", "evidence"], sorted(
+        rows, key=lambda r: (r[1], r[0], r[2], *_sort_key(r[3:])))
+
+
+def documents_mentioning(q: _Q, name: str):
+    ns = q.find(name)
+    docs = sorted({r[0] for r in q.rows(f"SELECT DISTINCT doc FROM node_support WHERE nid IN ({','.join('?' * len(ns))})", ns)}) if ns else []
+    rows = []
+    for i in range(0, len(docs), 500):
+        part = docs[i:i + 500]
+        for nid, key in q.rows(f"SELECT nid, key FROM nodes WHERE label = 'Document' AND key IN ({','.join('?' * len(part))})", part):
+            rows.append([key, q.name(nid), q.prop(nid, "date")])
+    return ["doc", "title", "date"], sorted(_distinct(rows), key=_sort_key)
+
+
+def _shortest(q: _Q, a: int, b: int, limit: int) -> str | None:
+    """The first, by its names, of the shortest paths between a and b (either direction, up to
+    `limit` steps): a bidirectional breadth-first search that keeps every node's parents on
+    its side, then the paths through the layer where the two searches met."""
+    if a == b:
+        return None
+    sides = {"a": ({a: 0}, {a: set()}, {a}), "b": ({b: 0}, {b: set()}, {b})}
+    level = {"a": 0, "b": 0}
+    meet: set[int] = set()
+    while not meet:
+        if level["a"] + level["b"] >= limit or not sides["a"][2] or not sides["b"][2]:
+            return None
+        side = "a" if len(sides["a"][2]) <= len(sides["b"][2]) else "b"
+        dist, parents, frontier = sides[side]
+        level[side] += 1
+        nb = q.neighbours(frontier)
+        nxt = set()
+        for x in frontier:
+            for y in nb.get(x, ()):
+                if y not in dist:
+                    dist[y] = level[side]
+                    parents[y] = set()
+                    nxt.add(y)
+                if dist[y] == level[side]:
+                    parents[y].add(x)
+        sides[side] = (dist, parents, nxt)
+        other = sides["b" if side == "a" else "a"][0]
+        meet = {y for y in nxt if y in other}
+    da, pa, _ = sides["a"]
+    db, pb, _ = sides["b"]
+    total = min(da[m] + db[m] for m in meet)
+    meet = {m for m in meet if da[m] + db[m] == total}
+
+    def halves(m, parents, budget):
+        """Paths from m to its side's start, following parents."""
+        out = [[m]]
+        while parents[out[0][-1]]:
+            out = [p + [y] for p in out for y in sorted(parents[p[-1]])][:budget]
+        return out
+
+    best, seen = None, 0
+    for m in sorted(meet):
+        left, right = halves(m, pa, MAX_PATHS), halves(m, pb, MAX_PATHS)
+        q.info({x for p in left + right for x in p})
+        for lp in left:
+            head = [q.name(x) for x in reversed(lp)]
+            for rp in right:
+                text = SEP.join(head + [q.name(x) for x in rp[1:]])
+                if best is None or text < best:
+                    best = text
+                seen += 1
+                if seen >= MAX_PATHS:
+                    return best
+    return best
+
+
+def shortest_path(q: _Q, **params):
+    froms, tos = q.find(params["from"]), q.find(params["to"])
+    best = None
+    for a in froms:
+        for b in tos:
+            text = _shortest(q, a, b, MAX_PATH_STEPS)
+            if text is not None and (best is None or (text.count(SEP), text) < (best.count(SEP), best)):
+                best = text
+    rows = [[best.count(SEP), best]] if best is not None else []
+    return ["hops", "path"], rows
+
+
+def replies(q: _Q, proposer: str, session: str):
+    if proposer:
+        pairs = q.out(q.find(proposer), "PROPOSED")
+    else:
+        pairs = q.rows("SELECT src, dst FROM rels WHERE type = 'PROPOSED'")
+    info = q.info({x for p in pairs for x in p})
+    pairs = [(h, r) for h, r in pairs if info[r][0] == "Proposal"]
+    if session:
+        pairs = [(h, r) for h, r in pairs if session in str(q.prop(r, "session") or "")]
+    docs: dict[int, set[int]] = defaultdict(set)
+    for r, d in q.into({r for _, r in pairs}, "REPLIES_TO"):
+        docs[r].add(d)
+    info = q.info({d for ds in docs.values() for d in ds})
+    issued: dict[int, set[int]] = defaultdict(set)
+    for d, a in q.into({d for d, i in info.items() if i[0] == "Document"}, "ISSUED"):
+        issued[d].add(a)
+    q.info({a for xs in issued.values() for a in xs})
+    rows = []
+    for h, r in pairs:
+        for d in docs[r]:
+            if q.info([d])[d][0] != "Document":
+                continue
+            head = [q.name(h), q.name(r), q.prop(r, "number"), q.prop(r, "session"), q.name(d)]
+            rows += [head + [q.name(a)] for a in issued[d]] or [head + [None]]
+    key = lambda r: (*_sort_key([r[3] or "", r[2] or ""]), r[1], *_sort_key([r[5] or ""]), *_sort_key(r))
+    return ["proposed_by", "proposal", "number", "in_session", "reply", "replied_by"], sorted(_distinct(rows), key=key)
+
+
+QUERIES = {f.__name__: f for f in (co_issuers, co_issuance_network, members, programs_led, implementation_chain,
+                                   entity_facts, documents_mentioning, shortest_path, replies)}
+
+
+def run_named(s, name: str, params: dict) -> tuple[list[str], list[list]]:
+    fn = QUERIES.get(name)
+    if fn is None:
+        raise QueryError(f"{name}: no embedded implementation of this named query; run it with --neo4j")
+    return fn(_Q(s), **params)

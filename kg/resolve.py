@@ -59,8 +59,12 @@ def choose_name(names) -> str:
     return min(names, key=name_order)
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def encode(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    """A value's canonical JSON text (what the stores compare and choose by)."""
+    return _encode(value)
 
 
 def choose_value(encoded) -> str:

@@ -38,6 +38,8 @@ OLD_FILE = "graph.json.gz"      # format 1: a networkx graph as one gzipped JSON
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sentences (
+  doc TEXT NOT NULL, sid INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc, sid)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS documents (
   id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, source TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
@@ -46,8 +48,7 @@ CREATE TABLE IF NOT EXISTS nodes (
   kind TEXT NOT NULL DEFAULT '', aliases TEXT NOT NULL DEFAULT '[]', properties TEXT NOT NULL DEFAULT '{}',
   alternatives TEXT NOT NULL DEFAULT '{}', evidence TEXT NOT NULL DEFAULT '[]', UNIQUE (label, key));
 CREATE TABLE IF NOT EXISTS node_support (
-  nid INTEGER NOT NULL, doc TEXT NOT NULL, fields TEXT NOT NULL, properties TEXT NOT NULL,
-  evidence TEXT NOT NULL, PRIMARY KEY (nid, doc)) WITHOUT ROWID;
+  nid INTEGER NOT NULL, doc TEXT NOT NULL, fields TEXT NOT NULL, evidence TEXT NOT NULL, UNIQUE (nid, doc));
 CREATE INDEX IF NOT EXISTS node_support_doc ON node_support(doc);
 CREATE TABLE IF NOT EXISTS node_values (
   nid INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL,
@@ -59,8 +60,7 @@ CREATE TABLE IF NOT EXISTS rels (
   evidence TEXT NOT NULL DEFAULT '[]', UNIQUE (src, type, dst));
 CREATE INDEX IF NOT EXISTS rels_dst ON rels(dst, type);
 CREATE TABLE IF NOT EXISTS rel_support (
-  rid INTEGER NOT NULL, doc TEXT NOT NULL, fields TEXT NOT NULL, properties TEXT NOT NULL,
-  evidence TEXT NOT NULL, PRIMARY KEY (rid, doc)) WITHOUT ROWID;
+  rid INTEGER NOT NULL, doc TEXT NOT NULL, fields TEXT NOT NULL, evidence TEXT NOT NULL, UNIQUE (rid, doc));
 CREATE INDEX IF NOT EXISTS rel_support_doc ON rel_support(doc);
 CREATE TABLE IF NOT EXISTS rel_values (
   rid INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL,
@@ -68,7 +68,8 @@ CREATE TABLE IF NOT EXISTS rel_values (
 """
 # node_values fields: k (a letter's key), n (normalized name), a (joinable alias), f (a form as
 # written), name (a canonical name as written), kind, p:PROP (a property's JSON value).
-# Resolution looks up k, n and a; named queries look nodes up by f.
+# Resolution looks up k, n and a; named queries look nodes up by f. Evidence is stored as
+# [doc, start, end, sid] with each letter's sentences once in `sentences`.
 
 
 class StoreError(ValueError):
@@ -93,12 +94,15 @@ class LoadResult:
         self.relationships_added += other.relationships_added
 
 
-def _ev_key(e: dict) -> tuple:
-    return (e["doc_id"], e["start"], e["end"], e["sentence"])
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _ev_dicts(evidence) -> list[dict]:
-    return sorted((e.as_dict() for e in evidence), key=_ev_key)
+def _ev_key(e: list) -> list:
+    return e
+
+
+def _ev_rows(evidence, sid_of: dict) -> list[list]:
+    return sorted([e.doc_id, e.start, e.end, sid_of[e.sentence]] for e in evidence)
 
 
 class EmbeddedStore:
@@ -264,6 +268,9 @@ class EmbeddedStore:
                 return self._cache[1]
             g = nx.MultiDiGraph()
             ids: dict[int, str] = {}
+            text = {(d, i): t for d, i, t in s.rows("SELECT doc, sid, text FROM sentences")}
+            evidence = lambda ev: [{"doc_id": d, "start": a, "end": b, "sentence": text.get((d, i), "")}
+                                   for d, a, b, i in json.loads(ev)]
             node_docs: dict[int, list] = defaultdict(list)
             for nid, doc in s.rows("SELECT nid, doc FROM node_support ORDER BY nid, doc"):
                 node_docs[nid].append(doc)
@@ -273,7 +280,7 @@ class EmbeddedStore:
                 ids[nid] = f"{label}:{key}"
                 g.add_node(ids[nid], label=label, key=key, name=name, kind=kind, aliases=json.loads(aliases),
                            properties=json.loads(props), alternatives=_alternatives(alts, alt_docs.get(nid)),
-                           docs=node_docs.pop(nid, []), evidence=json.loads(ev))
+                           docs=node_docs.pop(nid, []), evidence=evidence(ev))
             rel_docs: dict[int, list] = defaultdict(list)
             for rid, doc in s.rows("SELECT rid, doc FROM rel_support ORDER BY rid, doc"):
                 rel_docs[rid].append(doc)
@@ -282,7 +289,7 @@ class EmbeddedStore:
                     "SELECT rid, src, type, dst, properties, alternatives, evidence FROM rels ORDER BY rid"):
                 g.add_edge(ids[src], ids[dst], key=rtype, properties=json.loads(props),
                            alternatives=_alternatives(alts, alt_docs.get(rid)),
-                           docs=rel_docs.pop(rid, []), evidence=json.loads(ev))
+                           docs=rel_docs.pop(rid, []), evidence=evidence(ev))
         self._cache = (version, g)
         return g
 
@@ -454,6 +461,9 @@ class _Writer:
         ids: dict[str, int] = {}
         new_nodes = new_rels = 0
         counts: dict[tuple, int] = defaultdict(int)
+        texts = sorted({e.sentence for x in (*dg.nodes.values(), *dg.relationships.values()) for e in x.evidence})
+        sid_of = {t: i for i, t in enumerate(texts)}
+        self.db.executemany("INSERT INTO sentences VALUES (?, ?, ?)", [(doc, i, t) for i, t in enumerate(texts)])
         supports: dict[int, tuple[list, list]] = {}      # nid → (fields, evidence) of this letter
         for node in dg.nodes.values():
             nid = self.resolve(node)
@@ -462,7 +472,7 @@ class _Writer:
                              (node.label, node.key, node.name, node.kind or "")).lastrowid
                 new_nodes += 1
             ids[node.id] = nid
-            fields, ev = _node_fields(node), _ev_dicts(node.evidence)
+            fields, ev = _node_fields(node), _ev_rows(node.evidence, sid_of)
             if nid in supports:
                 # two of this letter's nodes are one stored node: one support, the union of both
                 old_fields, old_ev = supports[nid]
@@ -474,12 +484,11 @@ class _Writer:
         for nid, (fields, ev) in supports.items():
             for f in fields:
                 counts[(nid, f[0], f[1])] += 1
-            props = encode({f[0][2:]: json.loads(f[1]) for f in fields if f[0].startswith("p:")})
-            rows.append((nid, doc, json.dumps(fields, ensure_ascii=False), props, json.dumps(ev, ensure_ascii=False)))
+            rows.append((nid, doc, _dumps(fields), _dumps(ev)))
             self.touched_nodes.add(nid)
             if ev:
                 self.new_ev_nodes[nid] += ev
-        self.db.executemany("INSERT INTO node_support VALUES (?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO node_support VALUES (?, ?, ?, ?)", rows)
         self._count("node_values", "nid", counts)
         # relationships
         rcounts: dict[tuple, int] = defaultdict(int)
@@ -493,9 +502,9 @@ class _Writer:
                 rid = self.x("INSERT INTO rels (src, type, dst) VALUES (?, ?, ?)", (s, rel.type, t)).lastrowid
                 new_rels += 1
             fields = [["p:" + k, encode(v)] for k, v in sorted(rel.properties.items())]
-            ev = _ev_dicts(rel.evidence)
+            ev = _ev_rows(rel.evidence, sid_of)
             if rid in rsupports:      # two of the letter's relationships became one (their ends merged)
-                _, _, old_fields, _, old_ev = rsupports[rid]
+                _, _, old_fields, old_ev = rsupports[rid]
                 known = {tuple(f) for f in json.loads(old_fields)}
                 fields = json.loads(old_fields) + [f for f in fields if tuple(f) not in known]
                 ev = sorted(json.loads(old_ev) + ev, key=_ev_key)
@@ -503,14 +512,13 @@ class _Writer:
                     rcounts[(rid, f[0], f[1])] -= 1
             for f in fields:
                 rcounts[(rid, f[0], f[1])] += 1
-            props = encode({f[0][2:]: json.loads(f[1]) for f in fields})
-            rsupports[rid] = (rid, doc, json.dumps(fields, ensure_ascii=False), props, json.dumps(ev, ensure_ascii=False))
+            rsupports[rid] = (rid, doc, _dumps(fields), _dumps(ev))
             self.touched_rels.add(rid)
         for rid, row in rsupports.items():
-            ev = json.loads(row[4])
+            ev = json.loads(row[3])
             if ev:
                 self.new_ev_rels[rid] += ev
-        self.db.executemany("INSERT INTO rel_support VALUES (?, ?, ?, ?, ?)", list(rsupports.values()))
+        self.db.executemany("INSERT INTO rel_support VALUES (?, ?, ?, ?)", list(rsupports.values()))
         self._count("rel_values", "rid", rcounts)
         self.x("INSERT INTO documents (id, content_hash, source) VALUES (?, ?, ?)",
                (doc, dg.content_hash, str(_source(dg))))
@@ -545,7 +553,8 @@ class _Writer:
             self.x(f"DELETE FROM {support} WHERE doc = ?", (doc_id,))
         for ev_map in (self.new_ev_nodes, self.new_ev_rels):
             for eid in list(ev_map):
-                ev_map[eid] = [e for e in ev_map[eid] if e["doc_id"] != doc_id]
+                ev_map[eid] = [e for e in ev_map[eid] if e[0] != doc_id]
+        self.x("DELETE FROM sentences WHERE doc = ?", (doc_id,))
         self.x("DELETE FROM documents WHERE id = ?", (doc_id,))
         return True
 
@@ -601,13 +610,14 @@ class _Writer:
         else:
             ev = json.loads(current) + new
         ev = sorted(ev, key=_ev_key)[:MAX_EVIDENCE]
-        return json.dumps(ev, ensure_ascii=False)
+        return _dumps(ev)
 
     def _refresh_node(self, nid: int) -> None:
-        row = self.x("SELECT label, key, evidence FROM nodes WHERE nid = ?", (nid,)).fetchone()
+        row = self.x("SELECT label, key, evidence, name, kind, aliases, properties, alternatives FROM nodes "
+                     "WHERE nid = ?", (nid,)).fetchone()
         if row is None:
             return
-        label, key, ev = row
+        label, key, ev = row[:3]
         vals = self._values("node_values", "nid", nid)
         name = choose_name(vals["name"])
         keys = vals["k"]
@@ -621,19 +631,21 @@ class _Writer:
         ev = self._evidence("node_support", "nid", nid, ev, self.new_ev_nodes.get(nid, []), nid in self.recount_nodes)
         if new_key != key and self.x("SELECT 1 FROM nodes WHERE label = ? AND key = ?", (label, new_key)).fetchone():
             new_key = key          # never two nodes with one key
-        self.x("UPDATE nodes SET key = ?, name = ?, kind = ?, aliases = ?, properties = ?, alternatives = ?, "
-               "evidence = ? WHERE nid = ?",
-               (new_key, name, kind, json.dumps(aliases, ensure_ascii=False), props, encode(alts), ev, nid))
+        new = (new_key, ev, name, kind, _dumps(aliases), props, encode(alts))
+        if new != (key, *row[2:]):
+            self.x("UPDATE nodes SET key = ?, evidence = ?, name = ?, kind = ?, aliases = ?, properties = ?, "
+                   "alternatives = ? WHERE nid = ?", (*new, nid))
 
     def _refresh_rel(self, rid: int) -> None:
-        row = self.x("SELECT evidence FROM rels WHERE rid = ?", (rid,)).fetchone()
+        row = self.x("SELECT evidence, properties, alternatives FROM rels WHERE rid = ?", (rid,)).fetchone()
         if row is None:
             return
         vals = self._values("rel_values", "rid", rid)
         props, alts = _choose(vals)
         ev = self._evidence("rel_support", "rid", rid, row[0], self.new_ev_rels.get(rid, []), rid in self.recount_rels)
-        self.x("UPDATE rels SET properties = ?, alternatives = ?, evidence = ? WHERE rid = ?",
-               (props, encode(alts), ev, rid))
+        if (ev, props, encode(alts)) != row:
+            self.x("UPDATE rels SET evidence = ?, properties = ?, alternatives = ? WHERE rid = ?",
+                   (ev, props, encode(alts), rid))
 
 
 def _choose(vals: dict[str, list[str]]) -> tuple[str, dict]:

@@ -45,6 +45,10 @@ class _Q:
                 self._info[nid] = (label, name, kind, json.loads(props))
         return {n: self._info[n] for n in nids if n in self._info}
 
+    def sentence(self, doc: str, sid: int) -> str:
+        r = self.rows("SELECT text FROM sentences WHERE doc = ? AND sid = ?", (doc, sid))
+        return r[0][0] if r else ""
+
     def name(self, nid: int) -> str:
         return self.info([nid])[nid][1]
 
@@ -194,7 +198,7 @@ def entity_facts(q: _Q, name: str):
         for o, rtype, docs, ev in q.rows(
                 f"SELECT r.{other}, r.type, (SELECT count(*) FROM rel_support s WHERE s.rid = r.rid), r.evidence "
                 f"FROM rels r WHERE r.{this} IN ({marks}) AND r.type <> 'HAS_INDICATOR'", ns):
-            sentences = [e["sentence"] for e in json.loads(ev)]
+            sentences = [q.sentence(d, i) for d, _, _, i in json.loads(ev)]
             rows.append([direction, rtype, o, docs, min(sentences) if sentences else None])
     q.info({r[2] for r in rows})
     rows = _distinct([d, t, q.name(o), n, e] for d, t, o, n, e in rows)

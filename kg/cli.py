@@ -44,9 +44,11 @@ def cmd_extract(args) -> int:
 def cmd_load(args) -> int:
     from kg.pipeline import batched, stream_graphs
     from kg.store.embedded import LoadResult
+    from kg.store.identity import DocumentIds
     if args.bulk:
         return _load_bulk(args)
     store = _store(args)
+    ids = DocumentIds(args.paths)      # a/index and b/index, not two documents "index"
     if args.neo4j:
         store.apply_schema()
     failed: list = []
@@ -55,7 +57,7 @@ def cmd_load(args) -> int:
     # each batch is one transaction, so an interruption keeps every batch committed before it
     try:
         for batch in batched(stream_graphs(args.paths, failed, jobs=args.jobs), args.batch):
-            store.load(batch, result)
+            store.load([ids.apply(g) for g in batch], result)
         store.save()
     except KeyboardInterrupt:
         kept = len(result.loaded) + len(result.unchanged)

@@ -115,3 +115,30 @@ class DocGraph:
         return {"doc_id": self.doc_id, "content_hash": self.content_hash,
                 "nodes": [n.as_dict() for n in self.nodes.values()],
                 "relationships": [r.as_dict() for r in self.relationships.values()]}
+
+
+def rename_document(g: DocGraph, new_id: str) -> DocGraph:
+    """The same graph under another document id: its Document node's key, every evidence
+    item's doc_id and every key built on the Document node's id (a figure it reports)."""
+    old = g.doc_id
+    if new_id == old:
+        return g
+    old_nid, new_nid = f"Document:{old}", f"Document:{new_id}"
+    fix = lambda evidence: [Evidence(new_id, e.start, e.end, e.sentence) if e.doc_id == old else e for e in evidence]
+    nodes: dict[str, Node] = {}
+    ids: dict[str, str] = {}
+    for nid, n in g.nodes.items():
+        if n.label == "Document" and n.key == old:
+            n.key = new_id
+        elif old_nid in n.key:
+            n.key = n.key.replace(old_nid, new_nid)
+        n.evidence = fix(n.evidence)
+        ids[nid] = n.id
+        nodes[n.id] = n
+    rels: dict[tuple, Relationship] = {}
+    for r in g.relationships.values():
+        r.source, r.target = ids.get(r.source, r.source), ids.get(r.target, r.target)
+        r.evidence = fix(r.evidence)
+        rels[r.id] = r
+    g.doc_id, g.nodes, g.relationships = new_id, nodes, rels
+    return g

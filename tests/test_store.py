@@ -124,3 +124,119 @@ def test_a_proposal_is_its_assemblys_number_not_its_title(tmp_path):
     assert len(proposals) == 3
     assert sorted(len(d["docs"]) for d in proposals.values()) == [1, 1, 2]
     assert all(d["name"] == "关于加快科技成果转化的提案" for d in proposals.values())
+
+
+# -- every property is evidence too (issue 16, item 3) -----------------------------------------
+
+def _policy_letter(doc_id, date, extra=""):
+    """A letter that gives the policy 《浙江省乙办法》 a date (a Node property, as the extractor writes it)."""
+    from kg.records import Evidence, Node
+    g = _graph(doc_id, LETTER.format(n=int(doc_id[-1]) if doc_id[-1].isdigit() else 1,
+                                     body=f"联合省财政厅出台《浙江省乙办法》。{extra}"))
+    plan = next(n for n in g.nodes.values() if n.name == "浙江省乙办法")
+    if date:
+        plan.properties["date"] = date
+    return g
+
+
+def _node(store, name):
+    return next(d for _, d in store.g.nodes(data=True) if d["name"] == name)
+
+
+def test_a_property_leaves_with_the_letter_that_stated_it(tmp_path):
+    store = EmbeddedStore(tmp_path)
+    store.load([_policy_letter("a1", "2021-01-05"), _policy_letter("b2", "")])
+    assert _node(store, "浙江省乙办法")["properties"]["date"] == "2021-01-05"
+    # a's date edited: the old date is gone, the new one is there
+    store.load([_policy_letter("a1", "2022-03-04", extra="另行通知。")])
+    plan = _node(store, "浙江省乙办法")
+    assert plan["properties"]["date"] == "2022-03-04" and not plan["alternatives"]
+    # a removed: no letter states a date any more
+    store.remove("a1")
+    assert "date" not in _node(store, "浙江省乙办法")["properties"]
+
+
+def test_letters_that_disagree_keep_a_choice_and_the_alternatives(tmp_path):
+    orders = []
+    for order in (("a1", "b2"), ("b2", "a1")):
+        store = EmbeddedStore(tmp_path / "-".join(order))
+        dates = {"a1": "2021-01-05", "b2": "2020-07-01"}
+        for d in order:
+            store.load([_policy_letter(d, dates[d])])
+        plan = _node(store, "浙江省乙办法")
+        orders.append((plan["properties"]["date"], plan["alternatives"]))
+    assert orders[0] == orders[1]                         # the choice does not depend on load order
+    chosen, alts = orders[0]
+    assert chosen == "2020-07-01"
+    assert alts == {"date": [{"value": "2021-01-05", "docs": ["a1"]}]}
+
+
+def test_a_name_never_outlives_the_letters_that_used_it(tmp_path):
+    store = EmbeddedStore(tmp_path)
+    a = _graph("a", LETTER.format(n=1, body="与浙江大学签订合作协议。"))
+    b = _graph("b", LETTER.format(n=2, body="与“浙江大学”签订合作协议。"))
+    store.load([a, b])
+    zju = store.find("浙江大学")
+    assert len(zju) == 1
+    store.remove("a")
+    d = store.g.nodes[store.find("浙江大学")[0]]
+    assert d["docs"] == ["b"]
+    assert all(e["doc_id"] == "b" for e in d["evidence"])
+
+
+def _syn_graphs(n):
+    import sys
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synthetic
+    from kg.extract import extract
+    out = []
+    for i in range(n):
+        doc_id, text, _ = synthetic.letter(i)
+        out.append(finalize(extract(RawDocument(doc_id, text))))
+    return out
+
+
+def _canonical(store):
+    from kg.export import to_json
+    g = to_json(store.g)
+    return (sorted(g["nodes"], key=lambda n: n["id"]),
+            sorted(g["relationships"], key=lambda r: (r["type"], r["source"], r["target"])))
+
+
+def test_the_same_letters_in_any_order_give_the_same_graph(tmp_path):
+    graphs = _syn_graphs(120)
+    forward = EmbeddedStore(tmp_path / "forward")
+    for i in range(0, 120, 25):
+        forward.load(graphs[i:i + 25])
+    backward = EmbeddedStore(tmp_path / "backward")
+    rev = graphs[::-1]
+    for i in range(0, 120, 25):
+        backward.load(rev[i:i + 25])
+    a, b = _canonical(forward), _canonical(backward)
+    assert len(a[0]) > 1000 and len(a[1]) > 1000
+    assert a == b
+
+
+def test_programmes_of_different_places_never_merge(tmp_path):
+    """河南“新材料揭榜挂帅”专项 and 云南“新材料揭榜挂帅”专项 are both “新材料揭榜挂帅”专项 in their letters."""
+    from kg.records import Node
+    from kg.records import DocGraph
+    store = EmbeddedStore(tmp_path)
+    graphs = []
+    for i, place in enumerate(("河南", "云南", "信阳")):
+        g = DocGraph(f"p{i}", f"h{i}")
+        n = Node("Program", f"{place}“新材料揭榜挂帅”专项",
+                 aliases={"“新材料揭榜挂帅”专项", "新材料揭榜挂帅专项", f"{place}“新材料揭榜挂帅”专项"})
+        g.nodes[n.id] = n
+        graphs.append(g)
+    store.load(graphs)
+    progs = [d for _, d in store.g.nodes(data=True) if d["label"] == "Program"]
+    assert len(progs) == 3
+    assert all(sum(p in a for a in d["aliases"] for p in ("河南", "云南", "信阳")) == 0 for d in progs)
+    # a letter that names only the bare form is not joined to any of them: it is ambiguous
+    g = DocGraph("bare", "hb")
+    n = Node("Program", "“新材料揭榜挂帅”专项")
+    g.nodes[n.id] = n
+    store.load([g])
+    assert len([1 for _, d in store.g.nodes(data=True) if d["label"] == "Program"]) == 4

@@ -12,6 +12,7 @@ constraints and indexes are created (Neo4jStore.apply_schema).
 Only into the local server, and only when its database is empty: later loads go online."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ from kg.resolve import NO_ALIAS_JOIN
 from kg.schema import load_schema
 from kg.store.bulk_csv import ImportCsvWriter, importer_args
 from kg.store.embedded import LoadResult
-from kg.store.neo4j_store import (EVIDENCE_KEYS, _BatchResolver, _check_label, _forms, _node_props, _rel_props,
+from kg.store.neo4j_store import (EVIDENCE_KEYS, _BatchResolver, _check_label, _choose_claims, _forms, _node_props, _rel_props,
                                   _support, batch_rows, split_nodes, split_rels)
 
 
@@ -36,6 +37,12 @@ class BulkError(Exception):
 def _ev_append(target: dict, row: dict) -> None:
     for k in EVIDENCE_KEYS:
         target[k] = (target[k] + row[k])[:MAX_EVIDENCE]
+
+
+def _stored(key: str, n: dict) -> dict:
+    """A node as neo4j_store._TxLookup returns it."""
+    return {"key": key, "name": n["name"], "aliases": list(n["aliases"]), "kind": n.get("kind", ""),
+            "props": n.get("properties_json"), "alts": n.get("alternatives_json")}
 
 
 class MemoryGraph:
@@ -56,13 +63,12 @@ class MemoryGraph:
         for k in keys:
             n = self.nodes.get((label, k))
             if n is not None:
-                out.append({"key": k, "name": n["name"], "aliases": list(n["aliases"])})
+                out.append(_stored(k, n))
         return out
 
     def by_alias_forms(self, label: str, forms: list[str]) -> list[dict]:
         keys = set().union(*(self._alias_index.get((label, f), set()) for f in forms)) if forms else set()
-        return [{"key": k, "name": self.nodes[(label, k)]["name"], "aliases": list(self.nodes[(label, k)]["aliases"])}
-                for k in sorted(keys)]
+        return [_stored(k, self.nodes[(label, k)]) for k in sorted(keys)]
 
     def _set_alias_text(self, label: str, key: str, text: str) -> None:
         n = self.nodes[(label, key)]
@@ -106,9 +112,14 @@ class MemoryGraph:
                 result.nodes_added += 1
             for row in known:            # the MERGE … SET of the online writer
                 n = self.nodes[(label, row["key"])]
-                if n["kind"] == "":
-                    n["kind"] = row["kind"]
-                n["aliases"] = n["aliases"] + [a for a in row["forms"] if a != n["name"] and a not in n["aliases"]]
+                # name, kind, aliases and properties as the writer chose them (split_nodes)
+                for k, v in row["flat"].items():
+                    if v is None:
+                        n.pop(k, None)
+                    else:
+                        n[k] = v
+                n.update(name=row["name"], kind=row["kind"], aliases=row["aliases"],
+                         properties_json=row["props_json"], alternatives_json=row["alts_json"])
                 self._set_alias_text(label, row["key"], row["alias_text"])
                 _ev_append(n, row)
                 n["forms"] = _forms(n["name"], n["aliases"])
@@ -126,6 +137,12 @@ class MemoryGraph:
                 else:
                     r["docs"] = r["docs"] + row["docs"]
                     _ev_append(r, row)
+                    if row["claims"]:        # as the writer's _rechoose_rels
+                        r["prop_claims"] = r.get("prop_claims", []) + row["claims"]
+                        flat, props, alts = _choose_claims(r["prop_claims"])
+                        for k in json.loads(r.get("properties_json") or "{}"):
+                            r.pop(k, None)
+                        r.update(flat, properties_json=props, alternatives_json=alts)
         for label, rows in support_rows.items():
             for row in rows.values():
                 self.support[(label, row["key"], row["doc"])] = row["forms"]

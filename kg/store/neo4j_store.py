@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from kg.records import MAX_EVIDENCE, DocGraph, norm
-from kg.resolve import NO_ALIAS_JOIN, AliasIndex, specific
+from kg.resolve import NO_ALIAS_JOIN, AliasIndex, choose_name, choose_value, encode, joinable_aliases, specific
 from kg.schema import load_schema
 from kg.store.embedded import LoadResult
 
@@ -122,7 +122,7 @@ FORMS_CYPHER = "reduce(s = '|' + n.name + '|', a IN n.aliases | s + a + '|')"
 def _alias_text(name: str, aliases) -> str:
     """'|a|b|': the specific aliases other than the name itself (names are found by key),
     for CONTAINS lookups through a text index; empty for most nodes."""
-    keys = sorted({norm(f) for f in aliases if specific(f)} - {norm(name)})
+    keys = joinable_aliases(name, aliases)
     return "|" + "|".join(keys) + "|" if keys else ""
 
 
@@ -258,6 +258,7 @@ def _evidence(p: dict) -> list[dict]:
 def _node_data(label: str, p: dict) -> dict:
     return {"label": label, "key": p["key"], "name": p.get("name", ""), "kind": p.get("kind", ""),
             "aliases": list(p.get("aliases", [])), "properties": json.loads(p.get("properties_json") or "{}"),
+            "alternatives": {k: [{"value": v} for v in vs] for k, vs in json.loads(p.get("alternatives_json") or "{}").items()},
             "evidence": _evidence(p)}
 
 
@@ -304,13 +305,14 @@ def _write_batch(tx, graphs: list[DocGraph]):
             ON CREATE SET n:{lookup}, n.name = row.name, n.kind = row.kind, n.aliases = [],
                           n.evidence_docs = [], n.evidence_starts = [], n.evidence_ends = [], n.evidence_sentences = [],
                           n.properties_json = row.props_json, n += row.flat
-            SET n.kind = CASE WHEN n.kind = '' THEN row.kind ELSE n.kind END,
-                n.aliases = n.aliases + [a IN row.forms WHERE a <> n.name AND NOT a IN n.aliases],
+            SET n.name = row.name, n.kind = row.kind, n.aliases = row.aliases,
+                n.properties_json = row.props_json, n.alternatives_json = row.alts_json,
                 n.alias_text = row.alias_text,
                 n.evidence_docs = (n.evidence_docs + row.evidence_docs)[0..$max_ev],
                 n.evidence_starts = (n.evidence_starts + row.evidence_starts)[0..$max_ev],
                 n.evidence_ends = (n.evidence_ends + row.evidence_ends)[0..$max_ev],
                 n.evidence_sentences = (n.evidence_sentences + row.evidence_sentences)[0..$max_ev]
+            SET n += row.flat
             SET n.forms = {FORMS_CYPHER}
             """, rows=known, max_ev=MAX_EVIDENCE), "nodes_created") if known else 0
     for (rtype, sl, tl), rows in rel_rows.items():
@@ -328,16 +330,22 @@ def _write_batch(tx, graphs: list[DocGraph]):
             MERGE (a)-[r:{rtype}]->(b)
             ON CREATE SET r.docs = [], r.evidence_docs = [], r.evidence_starts = [], r.evidence_ends = [],
                           r.evidence_sentences = [], r.properties_json = row.props_json, r += row.flat
-            SET r.docs = r.docs + row.docs,
+            SET r.docs = r.docs + row.docs, r.prop_claims = coalesce(r.prop_claims, []) + row.claims,
                 r.evidence_docs = (r.evidence_docs + row.evidence_docs)[0..$max_ev],
                 r.evidence_starts = (r.evidence_starts + row.evidence_starts)[0..$max_ev],
                 r.evidence_ends = (r.evidence_ends + row.evidence_ends)[0..$max_ev],
                 r.evidence_sentences = (r.evidence_sentences + row.evidence_sentences)[0..$max_ev]
             """, rows=known, max_ev=MAX_EVIDENCE), "relationships_created") if known else 0
+        # a known relationship given properties: its choice made again from every letter's claims
+        # (read after the write above, which holds its lock)
+        claimed = [{"s": r["s"], "t": r["t"]} for r in known if r["claims"]]
+        if claimed:
+            _rechoose_rels(tx, rtype, sl, tl, claimed)
     # each letter's support of each node it names (the letter's own Document node included)
     for label, rows in support_rows.items():
         tx.run(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) MATCH (d:Document {{key: row.doc}}) "
-               f"CREATE (n)-[:{_support()} {{forms: row.forms}}]->(d)", rows=list(rows.values()))
+               f"CREATE (n)-[:{_support()} {{forms: row.forms, said: row.said}}]->(d)",
+               rows=[{**r, "said": encode(r["said"])} for r in rows.values()])
     tx.run("UNWIND $rows AS row MATCH (d:Document {key: row.id}) "
            "SET d.content_hash = row.h, d.fact_rels = row.r", rows=registry)
     return outcomes, created[0], created[1]
@@ -363,13 +371,19 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
             if row is None:
                 row = node_rows[n.label][key] = {
                     "key": key, "name": n.name, "kind": n.kind or "", "forms": [],
-                    "props_json": _json(n.properties),
+                    "props_json": _json(n.properties), "names": set(), "kinds": set(), "claims": defaultdict(set),
                     "flat": _flat(n.properties), **_ev_lists([])}
             _add_evidence(row, n.evidence)
+            row["names"].add(n.name)
+            if n.kind:
+                row["kinds"].add(n.kind)
+            for k, v in n.properties.items():
+                row["claims"][k].add(encode(v))
             forms = sorted(n.aliases | {n.name})
             row["forms"] += [a for a in forms if a not in row["forms"]]
-            sup = support_rows[n.label].setdefault((key, doc), {"key": key, "doc": doc, "forms": []})
+            sup = support_rows[n.label].setdefault((key, doc), {"key": key, "doc": doc, "forms": [], "said": {}})
             sup["forms"] += [a for a in forms if a not in sup["forms"]]
+            _said(sup["said"], n)
             if not row["kind"]:
                 row["kind"] = n.kind or ""
         fact_rels = []
@@ -380,9 +394,10 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
             row = group.get((sk, tk))
             if row is None:
                 row = group[(sk, tk)] = {
-                    "s": sk, "t": tk, "docs": [], "flat": _flat(rel.properties),
+                    "s": sk, "t": tk, "docs": [], "flat": _flat(rel.properties), "claims": [],
                     "props_json": _json(rel.properties), **_ev_lists([])}
             _add_support(row, doc, rel.evidence)
+            row["claims"] += [SEP.join([doc, k, encode(v)]) for k, v in sorted(rel.properties.items())]
             fact_rels.append(SEP.join([rel.type, sl, sk, tl, tk]))
         registry.append({"id": doc, "h": dg.content_hash, "r": fact_rels})
     return node_rows, support_rows, rel_rows, registry
@@ -394,8 +409,11 @@ def split_nodes(label: str, rows: dict, resolver: "_BatchResolver") -> tuple[lis
     fresh, known = [], []
     for key, row in rows.items():
         stored = resolver.stored.get((label, key))
-        name, aliases = stored or (row["name"], [])
-        row["alias_text"] = "" if label in NO_ALIAS_JOIN else _alias_text(name, [*aliases, *row["forms"]])
+        if "names" in row:             # chosen once, from what the batch's letters and the store say
+            _choose_node(row, stored)
+            for k in ("names", "kinds", "claims"):     # working state, not sent
+                del row[k]
+        row["alias_text"] = "" if label in NO_ALIAS_JOIN else _alias_text(row["name"], row["aliases"])
         (known if stored else fresh).append(row)
     return fresh, known
 
@@ -412,14 +430,124 @@ EVIDENCE_KEYS = ("evidence_docs", "evidence_starts", "evidence_ends", "evidence_
 
 def _node_props(row: dict) -> dict:
     """All properties of a node written for the first time."""
-    return {**row["flat"], "key": row["key"], "name": row["name"], "kind": row["kind"],
-            "aliases": [a for a in row["forms"] if a != row["name"]],
-            "alias_text": row["alias_text"], "forms": _forms(row["name"], row["forms"]), "properties_json": row["props_json"],
-            **{k: row[k] for k in EVIDENCE_KEYS}}
+    return {**{k: v for k, v in row["flat"].items() if v is not None}, "key": row["key"], "name": row["name"],
+            "kind": row["kind"], "aliases": row["aliases"], "alias_text": row["alias_text"],
+            "forms": _forms(row["name"], row["aliases"]), "properties_json": row["props_json"],
+            "alternatives_json": row["alts_json"], **{k: row[k] for k in EVIDENCE_KEYS}}
 
 
 def _rel_props(row: dict) -> dict:
-    return {**row["flat"], "docs": row["docs"], "properties_json": row["props_json"], **{k: row[k] for k in EVIDENCE_KEYS}}
+    flat, props, alts = _choose_claims(row["claims"])
+    return {**flat, "docs": row["docs"], "properties_json": props, "alternatives_json": alts,
+            "prop_claims": row["claims"], **{k: row[k] for k in EVIDENCE_KEYS}}
+
+
+# -- every property is evidence: what each letter said, and the choice made from it ---------
+
+def _said(said: dict, n) -> None:
+    """What one letter says of a node (kept on its SUPPORTED_BY link, for retraction)."""
+    said.setdefault("names", [])
+    if n.name not in said["names"]:
+        said["names"].append(n.name)
+    if n.kind:
+        said.setdefault("kinds", [])
+        if n.kind not in said["kinds"]:
+            said["kinds"].append(n.kind)
+    for k, v in n.properties.items():
+        vs = said.setdefault("props", {}).setdefault(k, [])
+        if encode(v) not in vs:
+            vs.append(encode(v))
+
+
+def _choice(names, kinds, claims: dict) -> dict:
+    """The shown values of a node from what its letters say (the embedded store's rules:
+    the longest name, the first kind and property value in code-point order, the rest alternatives)."""
+    kinds = sorted(k for k in kinds if k)
+    props, alts = {}, {}
+    for k, vs in claims.items():
+        vs = sorted(vs)
+        if not vs:
+            continue
+        props[k] = json.loads(choose_value(vs))
+        if len(vs) > 1:
+            alts[k] = [json.loads(v) for v in vs[1:]]
+    if len(kinds) > 1:
+        alts["kind"] = kinds[1:]
+    return {"name": choose_name(names), "kind": kinds[0] if kinds else "", "props": props, "alts": alts}
+
+
+def _choose_node(row: dict, stored) -> None:
+    names, kinds = set(row["names"]), set(row["kinds"])
+    claims = {k: set(v) for k, v in row["claims"].items()}
+    forms = set(row["forms"])
+    old_props = {}
+    if stored:
+        names.add(stored["name"])
+        forms |= {stored["name"], *stored["aliases"]}
+        if stored["kind"]:
+            kinds.add(stored["kind"])
+        old_props = json.loads(stored["props"] or "{}")
+        for k, v in old_props.items():
+            claims.setdefault(k, set()).add(encode(v))
+        for k, vs in json.loads(stored["alts"] or "{}").items():
+            if k == "kind":
+                kinds |= set(vs)
+            else:
+                claims.setdefault(k, set()).update(encode(v) for v in vs)
+    c = _choice(names, kinds, claims)
+    row["name"], row["kind"] = c["name"], c["kind"]
+    row["aliases"] = sorted(forms - {c["name"]})
+    row["props_json"], row["alts_json"] = _json(c["props"]), _json(c["alts"])
+    row["flat"] = {**{k: None for k in old_props}, **_flat(c["props"])}
+
+
+def _choose_claims(claims: list[str]) -> tuple[dict, str, str]:
+    """A relationship's properties from its claims ('doc<TAB>key<TAB>json value')."""
+    by: dict[str, set] = defaultdict(set)
+    for c in claims:
+        _, k, v = c.split(SEP, 2)
+        by[k].add(v)
+    c = _choice([""], [], by)
+    return _flat(c["props"]), _json(c["props"]), _json(c["alts"])
+
+
+def _rechoose_rels(tx, rtype: str, sl: str, tl: str, ends: list[dict]) -> None:
+    rows = []
+    for rec in tx.run(f"UNWIND $rows AS row MATCH (a:{sl} {{key: row.s}})-[r:{rtype}]->(b:{tl} {{key: row.t}}) "
+                      f"RETURN row.s AS s, row.t AS t, r.prop_claims AS claims, r.properties_json AS old", rows=ends):
+        flat, props, alts = _choose_claims(rec["claims"] or [])
+        gone = {k: None for k in json.loads(rec["old"] or "{}") if k not in flat}
+        rows.append({"s": rec["s"], "t": rec["t"], "flat": {**gone, **flat}, "props": props, "alts": alts})
+    tx.run(f"UNWIND $rows AS row MATCH (a:{sl} {{key: row.s}})-[r:{rtype}]->(b:{tl} {{key: row.t}}) "
+           f"SET r += row.flat, r.properties_json = row.props, r.alternatives_json = row.alts", rows=rows)
+
+
+def _rechoose_nodes(tx, label: str, keys: list[str]) -> None:
+    """After a retraction: a node's name, kind and properties made again from the letters left."""
+    rows = []
+    for rec in tx.run(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
+                      f"OPTIONAL MATCH (n)-[s:{_support()}]->() "
+                      f"RETURN n.key AS key, n.name AS name, n.properties_json AS old, "
+                      f"collect(s.said) AS said, collect(s.forms) AS forms, count(s) AS supports", keys=keys):
+        saids = [json.loads(x) for x in rec["said"] if x]
+        if not saids or len(saids) < rec["supports"]:
+            continue        # gone, or supported by letters written without `said` (kg load --bulk): left as it is
+        names = {x for s in saids for x in s.get("names", [])} or {rec["name"]}
+        kinds = {x for s in saids for x in s.get("kinds", [])}
+        claims: dict[str, set] = defaultdict(set)
+        for s in saids:
+            for k, vs in s.get("props", {}).items():
+                claims[k] |= set(vs)
+        c = _choice(names, kinds, claims)
+        forms = {f for fs in rec["forms"] for f in fs or []}
+        gone = {k: None for k in json.loads(rec["old"] or "{}") if k not in c["props"]}
+        rows.append({"key": rec["key"], "name": c["name"], "kind": c["kind"],
+                     "aliases": sorted(forms - {c["name"]}), "props": _json(c["props"]), "alts": _json(c["alts"]),
+                     "flat": {**gone, **_flat(c["props"])}})
+    tx.run(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) "
+           f"SET n += row.flat, n.name = row.name, n.kind = row.kind, n.aliases = row.aliases, "
+           f"n.properties_json = row.props, n.alternatives_json = row.alts "
+           f"SET n.forms = {FORMS_CYPHER}", rows=rows)
 
 
 def _json(props: dict) -> str:
@@ -456,13 +584,17 @@ class _TxLookup:
         self.tx = tx
 
     def by_keys(self, label: str, keys: list[str]) -> list[dict]:
-        return self.tx.run(f"UNWIND $ks AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n.name AS name, "
-                           f"n.aliases AS aliases", ks=keys).data()
+        # the write lock first (SET), then the values: a concurrent loader's choice cannot be lost
+        return self.tx.run(f"UNWIND $ks AS k MATCH (n:{label} {{key: k}}) SET n.kg_lock = true REMOVE n.kg_lock "
+                           f"RETURN n.key AS key, n.name AS name, n.aliases AS aliases, n.kind AS kind, "
+                           f"n.properties_json AS props, n.alternatives_json AS alts", ks=keys).data()
 
     def by_alias_forms(self, label: str, forms: list[str]) -> list[dict]:
         """Nodes with one of these forms among their specific aliases (alias_text)."""
         return self.tx.run(f"UNWIND $fs AS f MATCH (n:{label}) WHERE n.alias_text CONTAINS ('|' + f + '|') "
-                           f"RETURN DISTINCT n.key AS key, n.name AS name, n.aliases AS aliases", fs=forms).data()
+                           f"WITH DISTINCT n SET n.kg_lock = true REMOVE n.kg_lock "
+                           f"RETURN n.key AS key, n.name AS name, n.aliases AS aliases, n.kind AS kind, "
+                           f"n.properties_json AS props, n.alternatives_json AS alts", fs=forms).data()
 
 
 class _BatchResolver:
@@ -494,7 +626,9 @@ class _BatchResolver:
             for h in sorted(hits, key=lambda h: h["key"]):
                 if (label, h["key"]) not in self.keys:
                     self.keys.add((label, h["key"]))
-                    self.stored[(label, h["key"])] = (h["name"], h["aliases"] or [])
+                    self.stored[(label, h["key"])] = {"name": h["name"], "aliases": h["aliases"] or [],
+                                                      "kind": h.get("kind") or "", "props": h.get("props"),
+                                                      "alts": h.get("alts")}
                     self.index.add(label, f"{label}:{h['key']}", h["name"], h["aliases"] or [])
 
     def resolve(self, n) -> str:
@@ -502,7 +636,7 @@ class _BatchResolver:
             return n.key
         hit = self.index.find(n.label, n.id, n.name, n.aliases)
         if hit:
-            self.index.add_aliases(n.label, hit, n.aliases | {n.name})
+            self.index.add_aliases(n.label, hit, n.aliases | {n.name}, name=n.name)
             return hit.split(":", 1)[1]
         self.keys.add((n.label, n.key))
         self.index.add(n.label, n.id, n.name, n.aliases)
@@ -535,13 +669,15 @@ def _retract(tx, doc_id: str) -> tuple[int, int] | None:
             MATCH (a:{sl} {{key: row.s}})-[r:{rtype}]->(b:{tl} {{key: row.t}})
             WITH r, [i IN range(0, size(r.evidence_docs) - 1) WHERE r.evidence_docs[i] <> $doc] AS keep
             SET r.docs = [d IN r.docs WHERE d <> $doc],
+                r.prop_claims = [c IN coalesce(r.prop_claims, []) WHERE NOT c STARTS WITH ($doc + $sep)],
                 r.evidence_docs = [i IN keep | r.evidence_docs[i]],
                 r.evidence_starts = [i IN keep | r.evidence_starts[i]],
                 r.evidence_ends = [i IN keep | r.evidence_ends[i]],
                 r.evidence_sentences = [i IN keep | r.evidence_sentences[i]]
             WITH r WHERE size(r.docs) = 0
             DELETE r
-            """, rows=rows, doc=doc_id), "relationships_deleted")
+            """, rows=rows, doc=doc_id, sep=SEP), "relationships_deleted")
+        _rechoose_rels(tx, rtype, sl, tl, rows)
     # the nodes it named lose its support; those no other letter names go
     nodes: dict[str, list] = defaultdict(list)
     for r in tx.run(f"MATCH (n)-[s:{_support()}]->(:Document {{key: $id}}) "
@@ -572,6 +708,7 @@ def _retract(tx, doc_id: str) -> tuple[int, int] | None:
             WITH n, support WHERE support = 0
             DETACH DELETE n
             """, keys=keys, doc=doc_id), "nodes_deleted")
+        _rechoose_nodes(tx, label, keys)
         _refresh_alias_text(tx, label, keys)
     tx.run("MATCH (d:Document {key: $id}) REMOVE d.content_hash, d.fact_rels", id=doc_id)
     return gone[0], gone[1]

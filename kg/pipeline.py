@@ -63,6 +63,8 @@ def _extract_chunk(paths):
 
 
 def _worker_init(parent: int):
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the loader's to handle: no worker tracebacks
     from kg.extract.names import gazetteer
     gazetteer()     # compile the naming data once per worker, not per document
     # a worker whose loader was killed outright (SIGKILL, OOM) must not linger

@@ -141,17 +141,21 @@ def test_kill_9_then_rerun_gives_the_clean_graph(letters, clean, tmp_path, jobs,
     assert not alive
 
 
-def test_ctrl_c_keeps_committed_batches_and_says_so(letters, tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_keeps_committed_batches_and_says_so(letters, tmp_path, jobs):
     store = tmp_path / "store"
-    loader = start("load", "--store", store, "--batch", "10", letters / "corpus", cwd=tmp_path)
+    # Ctrl-C on a terminal signals the loader's whole process group, workers included
+    loader = subprocess.Popen([*KG, "load", "--store", str(store), "--batch", "10", "--jobs", str(jobs),
+                               str(letters / "corpus")], cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env(), start_new_session=True)
     wait_for(store, 20, loader)
-    loader.send_signal(signal.SIGINT)
+    os.killpg(loader.pid, signal.SIGINT)
     out, err = loader.communicate(timeout=60)
     assert loader.returncode == 130, err
     assert "Traceback" not in err
     kept = documents_in(store)
     assert kept >= 20 and f"interrupted: {kept} document(s) kept" in err
-    assert len(err.strip().splitlines()) == 1
+    assert len(err.strip().splitlines()) == 1, err
 
 
 def test_same_named_files_in_two_folders_are_two_documents(tmp_path):

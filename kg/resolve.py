@@ -15,9 +15,10 @@ When the letters that support a node disagree, the store keeps a deterministic c
 does not depend on the order the letters were loaded in (`choose_name`, `choose_value`)."""
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
+
+import orjson
 
 from kg.records import norm
 
@@ -59,12 +60,9 @@ def choose_name(names) -> str:
     return min(names, key=name_order)
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-
-
 def encode(value) -> str:
-    """A value's canonical JSON text (what the stores compare and choose by)."""
-    return _encode(value)
+    """A value's canonical JSON text, keys sorted (what the stores compare and choose by)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def choose_value(encoded) -> str:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import orjson
 
 from kg.records import MAX_EVIDENCE, DocGraph, norm
 from kg.resolve import NO_ALIAS_JOIN, choose_name, choose_value, encode, joinable_aliases
@@ -94,7 +95,8 @@ class LoadResult:
         self.relationships_added += other.relationships_added
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+def _dumps(value) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _ev_key(e: list) -> list:
@@ -222,6 +224,8 @@ class EmbeddedStore:
 
     def remove(self, doc_id: str) -> bool:
         """Retract a document: what only it stated goes, its evidence and support elsewhere too."""
+        if not self.file.exists():
+            return False
         db = self._open()
         self._begin(db)
         try:
@@ -270,7 +274,7 @@ class EmbeddedStore:
             ids: dict[int, str] = {}
             text = {(d, i): t for d, i, t in s.rows("SELECT doc, sid, text FROM sentences")}
             evidence = lambda ev: [{"doc_id": d, "start": a, "end": b, "sentence": text.get((d, i), "")}
-                                   for d, a, b, i in json.loads(ev)]
+                                   for d, a, b, i in orjson.loads(ev)]
             node_docs: dict[int, list] = defaultdict(list)
             for nid, doc in s.rows("SELECT nid, doc FROM node_support ORDER BY nid, doc"):
                 node_docs[nid].append(doc)
@@ -278,8 +282,8 @@ class EmbeddedStore:
             for nid, label, key, name, kind, aliases, props, alts, ev in s.rows(
                     "SELECT nid, label, key, name, kind, aliases, properties, alternatives, evidence FROM nodes"):
                 ids[nid] = f"{label}:{key}"
-                g.add_node(ids[nid], label=label, key=key, name=name, kind=kind, aliases=json.loads(aliases),
-                           properties=json.loads(props), alternatives=_alternatives(alts, alt_docs.get(nid)),
+                g.add_node(ids[nid], label=label, key=key, name=name, kind=kind, aliases=orjson.loads(aliases),
+                           properties=orjson.loads(props), alternatives=_alternatives(alts, alt_docs.get(nid)),
                            docs=node_docs.pop(nid, []), evidence=evidence(ev))
             rel_docs: dict[int, list] = defaultdict(list)
             for rid, doc in s.rows("SELECT rid, doc FROM rel_support ORDER BY rid, doc"):
@@ -287,7 +291,7 @@ class EmbeddedStore:
             alt_docs = self._alternative_docs(s, "rel")
             for rid, src, rtype, dst, props, alts, ev in s.rows(
                     "SELECT rid, src, type, dst, properties, alternatives, evidence FROM rels ORDER BY rid"):
-                g.add_edge(ids[src], ids[dst], key=rtype, properties=json.loads(props),
+                g.add_edge(ids[src], ids[dst], key=rtype, properties=orjson.loads(props),
                            alternatives=_alternatives(alts, alt_docs.get(rid)),
                            docs=rel_docs.pop(rid, []), evidence=evidence(ev))
         self._cache = (version, g)
@@ -301,7 +305,7 @@ class EmbeddedStore:
         for eid, doc, fields in s.rows(
                 f"SELECT t.{id_col}, s.doc, s.fields FROM {table} t JOIN {support} s ON s.{id_col} = t.{id_col} "
                 f"WHERE t.alternatives <> '{{}}' ORDER BY s.doc"):
-            for f, v in json.loads(fields):
+            for f, v in orjson.loads(fields):
                 if f.startswith("p:") or f == "kind":
                     out[eid].append((f.removeprefix("p:"), v, doc))
         return out
@@ -331,13 +335,13 @@ class EmbeddedStore:
 
 def _alternatives(alts: str, docs: list | None) -> dict:
     """{property: [{"value": v, "docs": [...]}, ...]}: the values letters state besides the chosen one."""
-    alts = json.loads(alts)
+    alts = orjson.loads(alts)
     if not alts:
         return {}
     by: dict[tuple, list] = defaultdict(list)
     for prop, v, doc in docs or []:
         by[(prop, v)].append(doc)
-    return {prop: [{"value": json.loads(v) if prop != "kind" else v, "docs": by.get((prop, v), [])} for v in values]
+    return {prop: [{"value": orjson.loads(v) if prop != "kind" else v, "docs": by.get((prop, v), [])} for v in values]
             for prop, values in alts.items()}
 
 
@@ -422,13 +426,12 @@ class _Writer:
             return
         same = self.x("SELECT id FROM documents WHERE content_hash = ? AND id <> ? ORDER BY id LIMIT 1",
                       (dg.content_hash, dg.doc_id)).fetchone()
+        if old:
+            self.retract(dg.doc_id)        # edited: what it said before goes, whatever it says now
+            result.replaced.append(dg.doc_id)
         if same:
             result.duplicates.append((dg.doc_id, same[0]))
             return
-        if old:
-            gone = self.retract(dg.doc_id)
-            del gone
-            result.replaced.append(dg.doc_id)
         nodes, rels = self.merge(dg)
         result.nodes_added += nodes
         result.relationships_added += rels
@@ -505,17 +508,17 @@ class _Writer:
             ev = _ev_rows(rel.evidence, sid_of)
             if rid in rsupports:      # two of the letter's relationships became one (their ends merged)
                 _, _, old_fields, old_ev = rsupports[rid]
-                known = {tuple(f) for f in json.loads(old_fields)}
-                fields = json.loads(old_fields) + [f for f in fields if tuple(f) not in known]
-                ev = sorted(json.loads(old_ev) + ev, key=_ev_key)
-                for f in json.loads(old_fields):
+                known = {tuple(f) for f in orjson.loads(old_fields)}
+                fields = orjson.loads(old_fields) + [f for f in fields if tuple(f) not in known]
+                ev = sorted(orjson.loads(old_ev) + ev, key=_ev_key)
+                for f in orjson.loads(old_fields):
                     rcounts[(rid, f[0], f[1])] -= 1
             for f in fields:
                 rcounts[(rid, f[0], f[1])] += 1
             rsupports[rid] = (rid, doc, _dumps(fields), _dumps(ev))
             self.touched_rels.add(rid)
         for rid, row in rsupports.items():
-            ev = json.loads(row[3])
+            ev = orjson.loads(row[3])
             if ev:
                 self.new_ev_rels[rid] += ev
         self.db.executemany("INSERT INTO rel_support VALUES (?, ?, ?, ?)", list(rsupports.values()))
@@ -544,7 +547,7 @@ class _Writer:
                 ("node", "nid", "node_support", "node_values", self.touched_nodes, self.recount_nodes)):
             counts: dict[tuple, int] = defaultdict(int)
             for eid, fields, ev in self.x(f"SELECT {id_col}, fields, evidence FROM {support} WHERE doc = ?", (doc_id,)).fetchall():
-                for f in json.loads(fields):
+                for f in orjson.loads(fields):
                     counts[(eid, f[0], f[1])] -= 1
                 touched.add(eid)
                 if ev != "[]":
@@ -604,11 +607,11 @@ class _Writer:
             ev: list = []
             for (chunk,) in self.x(f"SELECT evidence FROM {support} WHERE {id_col} = ? AND evidence <> '[]' "
                                    f"ORDER BY doc", (eid,)):
-                ev += json.loads(chunk)
+                ev += orjson.loads(chunk)
                 if len(ev) >= MAX_EVIDENCE:
                     break
         else:
-            ev = json.loads(current) + new
+            ev = orjson.loads(current) + new
         ev = sorted(ev, key=_ev_key)[:MAX_EVIDENCE]
         return _dumps(ev)
 
@@ -653,7 +656,7 @@ def _choose(vals: dict[str, list[str]]) -> tuple[str, dict]:
     for f, values in vals.items():
         if f.startswith("p:"):
             chosen = choose_value(values)
-            props[f[2:]] = json.loads(chosen)
+            props[f[2:]] = orjson.loads(chosen)
             if len(values) > 1:
                 alts[f[2:]] = [v for v in values if v != chosen]
     return encode(props), alts

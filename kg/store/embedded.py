@@ -305,7 +305,7 @@ class EmbeddedStore:
         for eid, doc, fields in s.rows(
                 f"SELECT t.{id_col}, s.doc, s.fields FROM {table} t JOIN {support} s ON s.{id_col} = t.{id_col} "
                 f"WHERE t.alternatives <> '{{}}' ORDER BY s.doc"):
-            for f, v in orjson.loads(fields):
+            for f, v in _unpack(fields):
                 if f.startswith("p:") or f == "kind":
                     out[eid].append((f.removeprefix("p:"), v, doc))
         return out
@@ -380,6 +380,42 @@ class _Snapshot:
         if self.db is None:
             return None
         return (self.db.execute("PRAGMA data_version").fetchone()[0], self.store._writes)
+
+
+def _pack(fields: list) -> str:
+    """A support's fields, compactly: grouped by field, without what follows from the name
+    (its form, its normalized form, a key equal to it)."""
+    g: dict[str, list] = {}
+    for f, v in fields:
+        g.setdefault(f, []).append(v)
+    names = g.get("name", [])
+    if len(names) == 1:
+        name = names[0]
+        nn = norm(name)
+        g["f"] = [f for f in g.get("f", []) if f != name]
+        if not g["f"]:
+            del g["f"]
+        if g.get("n") == [nn]:
+            del g["n"]
+            g["_n"] = 1
+        if g.get("k") == [nn]:
+            del g["k"]
+            g["_k"] = 1
+    return _dumps(g)
+
+
+def _unpack(text: str) -> list[list[str]]:
+    g = orjson.loads(text)
+    out = [[f, v] for f, vs in g.items() if not f.startswith("_") for v in vs]
+    names = g.get("name", [])
+    if len(names) == 1:
+        nn = norm(names[0])
+        out.append(["f", names[0]])
+        if g.get("_n"):
+            out.append(["n", nn])
+        if g.get("_k"):
+            out.append(["k", nn])
+    return out
 
 
 def _node_fields(n) -> list[list[str]]:
@@ -487,7 +523,7 @@ class _Writer:
         for nid, (fields, ev) in supports.items():
             for f in fields:
                 counts[(nid, f[0], f[1])] += 1
-            rows.append((nid, doc, _dumps(fields), _dumps(ev)))
+            rows.append((nid, doc, _pack(fields), _dumps(ev)))
             self.touched_nodes.add(nid)
             if ev:
                 self.new_ev_nodes[nid] += ev
@@ -508,14 +544,14 @@ class _Writer:
             ev = _ev_rows(rel.evidence, sid_of)
             if rid in rsupports:      # two of the letter's relationships became one (their ends merged)
                 _, _, old_fields, old_ev = rsupports[rid]
-                known = {tuple(f) for f in orjson.loads(old_fields)}
-                fields = orjson.loads(old_fields) + [f for f in fields if tuple(f) not in known]
+                known = {tuple(f) for f in _unpack(old_fields)}
+                fields = _unpack(old_fields) + [f for f in fields if tuple(f) not in known]
                 ev = sorted(orjson.loads(old_ev) + ev, key=_ev_key)
-                for f in orjson.loads(old_fields):
+                for f in _unpack(old_fields):
                     rcounts[(rid, f[0], f[1])] -= 1
             for f in fields:
                 rcounts[(rid, f[0], f[1])] += 1
-            rsupports[rid] = (rid, doc, _dumps(fields), _dumps(ev))
+            rsupports[rid] = (rid, doc, _pack(fields), _dumps(ev))
             self.touched_rels.add(rid)
         for rid, row in rsupports.items():
             ev = orjson.loads(row[3])
@@ -547,7 +583,7 @@ class _Writer:
                 ("node", "nid", "node_support", "node_values", self.touched_nodes, self.recount_nodes)):
             counts: dict[tuple, int] = defaultdict(int)
             for eid, fields, ev in self.x(f"SELECT {id_col}, fields, evidence FROM {support} WHERE doc = ?", (doc_id,)).fetchall():
-                for f in orjson.loads(fields):
+                for f in _unpack(fields):
                     counts[(eid, f[0], f[1])] -= 1
                 touched.add(eid)
                 if ev != "[]":

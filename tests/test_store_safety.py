@@ -213,3 +213,32 @@ def test_store_file_mode_and_orphan_temp_files(tmp_path):
         os.umask(old)
     assert not orphan.exists()
     assert (tmp_path / "kg-data" / "kg.sqlite").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_second_writer_waits_with_a_message(tmp_path):
+    kg("load", SEED, cwd=tmp_path)
+    holder = sqlite3.connect(tmp_path / "kg-data" / "kg.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")           # another writer, mid-batch
+    loader = start("load", ROOT / "tests" / "fixtures", cwd=tmp_path)
+    line = loader.stderr.readline()
+    assert "waiting for another process writing to" in line and "kg.sqlite" in line
+    assert loader.poll() is None
+    holder.execute("ROLLBACK")
+    holder.close()
+    out, err = loader.communicate(timeout=120)
+    assert loader.returncode == 0, err
+    assert "loaded" in out
+
+
+def test_named_queries_on_the_embedded_store_build_no_rdf(tmp_path, monkeypatch, capsys):
+    from kg import cli, rdf
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KG_STORE", raising=False)
+    assert cli.main(["load", str(SEED)]) == 0
+
+    def no(*a, **k):
+        raise AssertionError("the whole store was converted to RDF")
+    monkeypatch.setattr(rdf, "to_rdf", no)
+    capsys.readouterr()
+    assert cli.main(["query", "members", "--param", "of=共同体", "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 10

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from kg.records import MAX_EVIDENCE, DocGraph, norm
-from kg.resolve import NO_ALIAS_JOIN
+from kg.resolve import NO_ALIAS_JOIN, encode
 from kg.schema import load_schema
 from kg.store.bulk_csv import ImportCsvWriter, importer_args
 from kg.store.embedded import LoadResult
@@ -53,7 +53,7 @@ class MemoryGraph:
     def __init__(self):
         self.nodes: dict[tuple[str, str], dict] = {}
         self.rels: dict[tuple, dict] = {}
-        self.support: dict[tuple[str, str, str], list[str]] = {}
+        self.support: dict[tuple[str, str, str], tuple[list[str], str]] = {}   # → (forms, what the letter said)
         self.hashes: dict[str, str] = {}
         self._alias_index: dict[tuple[str, str], set[str]] = defaultdict(set)   # (label, form) → keys
 
@@ -145,7 +145,7 @@ class MemoryGraph:
                         r.update(flat, properties_json=props, alternatives_json=alts)
         for label, rows in support_rows.items():
             for row in rows.values():
-                self.support[(label, row["key"], row["doc"])] = row["forms"]
+                self.support[(label, row["key"], row["doc"])] = (row["forms"], encode(row["said"]))
         for reg in registry:
             n = self.nodes.get(("Document", reg["id"]))
             if n is not None:              # as the writer's MATCH (d:Document {key: id}) SET …
@@ -160,8 +160,8 @@ class MemoryGraph:
             for (rtype, sl, sk, tl, tk), props in self.rels.items():
                 w.relationship(f"{sl}:{sk}", f"{tl}:{tk}", rtype, props)
             support = _support()
-            for (label, key, doc), forms in self.support.items():
-                w.relationship(f"{label}:{key}", f"Document:{doc}", support, {"forms": forms})
+            for (label, key, doc), (forms, said) in self.support.items():
+                w.relationship(f"{label}:{key}", f"Document:{doc}", support, {"forms": forms, "said": said})
         return w.files
 
 

@@ -444,6 +444,10 @@ class _Writer:
 
     def __init__(self, db: sqlite3.Connection):
         self.db = db
+        # what this transaction resolved: (label, key) → nid, (src, type, dst) → rid; a body named
+        # in most letters of a batch is looked up once (cleared when a retraction changes keys)
+        self.by_key: dict[tuple[str, str], int] = {}
+        self.by_ends: dict[tuple[int, str, int], int] = {}
         self.touched_nodes: set[int] = set()
         self.touched_rels: set[int] = set()
         self.recount_nodes: set[int] = set()    # lost evidence: recompute it from the supports
@@ -474,6 +478,14 @@ class _Writer:
         result.loaded.append(dg.doc_id)
 
     def resolve(self, n) -> int | None:
+        nid = self.by_key.get((n.label, n.key))
+        if nid is None:
+            nid = self._resolve(n)
+            if nid is not None:
+                self.by_key[(n.label, n.key)] = nid
+        return nid
+
+    def _resolve(self, n) -> int | None:
         hit = self.x("SELECT v.nid FROM node_values v JOIN nodes USING (nid) "
                      "WHERE v.field = 'k' AND v.value = ? AND label = ?", (n.key, n.label)).fetchone()
         if hit:
@@ -509,6 +521,7 @@ class _Writer:
             if nid is None:
                 nid = self.x("INSERT INTO nodes (label, key, name, kind) VALUES (?, ?, ?, ?)",
                              (node.label, node.key, node.name, node.kind or "")).lastrowid
+                self.by_key[(node.label, node.key)] = nid
                 new_nodes += 1
             ids[node.id] = nid
             fields, ev = _node_fields(node), _ev_rows(node.evidence, sid_of)
@@ -534,12 +547,15 @@ class _Writer:
         rsupports: dict[int, tuple] = {}
         for rel in dg.relationships.values():
             s, t = ids[rel.source], ids[rel.target]
-            hit = self.x("SELECT rid FROM rels WHERE src = ? AND type = ? AND dst = ?", (s, rel.type, t)).fetchone()
-            if hit:
-                rid = hit[0]
-            else:
-                rid = self.x("INSERT INTO rels (src, type, dst) VALUES (?, ?, ?)", (s, rel.type, t)).lastrowid
-                new_rels += 1
+            rid = self.by_ends.get((s, rel.type, t))
+            if rid is None:
+                hit = self.x("SELECT rid FROM rels WHERE src = ? AND type = ? AND dst = ?", (s, rel.type, t)).fetchone()
+                if hit:
+                    rid = hit[0]
+                else:
+                    rid = self.x("INSERT INTO rels (src, type, dst) VALUES (?, ?, ?)", (s, rel.type, t)).lastrowid
+                    new_rels += 1
+                self.by_ends[(s, rel.type, t)] = rid
             fields = [["p:" + k, encode(v)] for k, v in sorted(rel.properties.items())]
             ev = _ev_rows(rel.evidence, sid_of)
             if rid in rsupports:      # two of the letter's relationships became one (their ends merged)
@@ -578,6 +594,7 @@ class _Writer:
     def retract(self, doc_id: str) -> bool:
         if not self.x("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
             return False
+        self.by_key.clear()
         for kind, id_col, support, values, touched, recount in (
                 ("rel", "rid", "rel_support", "rel_values", self.touched_rels, self.recount_rels),
                 ("node", "nid", "node_support", "node_values", self.touched_nodes, self.recount_nodes)):

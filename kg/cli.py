@@ -29,16 +29,25 @@ def _err(msg: str) -> None:
 
 
 def cmd_extract(args) -> int:
-    from kg.pipeline import extract_paths
-    graphs, failed = extract_paths(args.files, progress=False)
-    out = {"nodes": [], "relationships": []}
-    for g in graphs:
-        d = g.as_dict()
-        out["nodes"] += d["nodes"]
-        out["relationships"] += d["relationships"]
-    json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
-    return 1 if failed or not graphs else 0
+    from kg.pipeline import extract_output, stream_graphs
+    failed: list = []
+    skipped: list = []
+    graphs = stream_graphs(args.files, failed, progress=False, skipped=skipped)
+    n = extract_output(graphs, sys.stdout)
+    _skipped_summary(skipped, args.verbose)
+    return 1 if failed or not n else 0
+
+
+def _skipped_summary(skipped: list, verbose: bool) -> None:
+    """Files in folders that were not letters: counted, and listed with --verbose."""
+    if not skipped:
+        return
+    if verbose:
+        for p, why in skipped:
+            print(f"kg: skipped {p}: {why}", file=sys.stderr)
+    else:
+        print(f"kg: skipped {len(skipped)} file(s) in folders that are not letters or were found twice "
+              f"(--verbose lists them)", file=sys.stderr)
 
 
 def cmd_load(args) -> int:
@@ -50,11 +59,16 @@ def cmd_load(args) -> int:
     if args.neo4j:
         store.apply_schema()
     failed: list = []
+    skipped: list = []
     result = LoadResult()
+    # letters the store already has (same id, same content hash) are not extracted again
+    known = getattr(store, "known_hashes", None)
+    graphs = stream_graphs(args.paths, failed, jobs=args.jobs, known=known, unchanged=result.unchanged, skipped=skipped)
     # documents go to the store a batch at a time as they are extracted: memory stays flat
-    for batch in batched(stream_graphs(args.paths, failed, jobs=args.jobs), args.batch):
+    for batch in batched(graphs, args.batch):
         store.load(batch, result)
     store.save()
+    _skipped_summary(skipped, args.verbose)
     print(f"loaded {len(result.loaded)} document(s) ({len(result.replaced)} replaced), "
           f"{len(result.unchanged)} unchanged, {len(failed)} failed; "
           f"+{result.nodes_added} nodes, +{result.relationships_added} relationships → {store.path}")
@@ -243,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="print the graph of documents as JSON, touching no store")
     p.add_argument("files", nargs="+")
     p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("-v", "--verbose", action="store_true", help="list the files in folders that were skipped")
     p.set_defaults(func=cmd_extract)
     p = with_store(sub.add_parser("load", help="load documents (files or folders) into the store"))
     p.add_argument("paths", nargs="+")
@@ -252,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="documents per store transaction (default 500)")
     p.add_argument("--bulk", action="store_true",
                    help="with --neo4j: a first load into the empty database of `kg neo4j start` by Neo4j's offline importer")
+    p.add_argument("-v", "--verbose", action="store_true", help="list the files in folders that were skipped")
     p.set_defaults(func=cmd_load)
     p = with_store(sub.add_parser("remove", help="retract a document's facts from the store"))
     p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")

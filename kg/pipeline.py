@@ -48,21 +48,59 @@ class Progress:
             self.stream.write("\n")
 
 
-def _extract_or_error(path):
-    """Worker side: a graph, or the one line that says why this document failed."""
+def known_pairs(known) -> frozenset:
+    """What a store already holds, as (doc_id, content_hash) pairs: a store's `known_hashes()`
+    may return pairs, a {doc_id: hash} mapping, or a callable giving either."""
+    if known is None:
+        return frozenset()
+    if callable(known):
+        known = known()
+    if hasattr(known, "items"):
+        known = known.items()
+    return frozenset((str(d), str(h)) for d, h in known)
+
+
+def _one(path, known: frozenset):
+    """("ok", graph) | ("same", doc_id) | ("err", line): a letter whose content the store
+    already has is recognised by its hash, before it is extracted."""
     try:
-        return extract_one(path), None
+        raw = loaders.read(path)
+        if known and (raw.doc_id, raw.content_hash) in known:
+            return "same", raw.doc_id
+        return "ok", finalize(extract(raw))
     except loaders.LoadError as e:
-        return None, str(e)
+        return "err", str(e)
+    except MemoryError:
+        return "err", f"{path}: out of memory extracting it (KG_WORKER_MEMORY)"
     except Exception as e:  # an extractor bug must not stop the batch; say which file
-        return None, f"{path}: extraction failed ({type(e).__name__}: {e})"
+        return "err", f"{path}: extraction failed ({type(e).__name__}: {e})"
 
 
-def _extract_chunk(paths):
-    return [_extract_or_error(p) for p in paths]
+def extract_shard(paths, known=frozenset(), out_dir=None):
+    """Extract a chunk of letters into one shard (kg.shards): its bytes, or with `out_dir` the
+    path of the file written there. The unit of work of `kg load --jobs` and of the Dask job."""
+    from kg import shards
+    known = known if isinstance(known, frozenset) else known_pairs(known) if known else _KNOWN
+    entries = []
+    for p in paths:
+        kind, x = _one(p, known)
+        entries.append((kind, str(p), shards.encode_graph(x) if kind == "ok" else x))
+    blob = shards.dumps(entries)
+    return shards.write(blob, out_dir) if out_dir is not None else blob
 
 
-def _worker_init(parent: int):
+_KNOWN: frozenset = frozenset()
+
+
+def _worker_init(parent: int, known: frozenset = frozenset(), memory: int = 0):
+    global _KNOWN
+    _KNOWN = known
+    if memory:
+        # a letter that needs more than this fails alone with MemoryError, before the kernel's
+        # OOM killer picks a process
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))
     from kg.extract.names import gazetteer
     gazetteer()     # compile the naming data once per worker, not per document
     # a worker whose loader was killed outright (SIGKILL, OOM) must not linger
@@ -76,49 +114,96 @@ def _exit_with_parent(parent: int):
 
 
 AUTO_PARALLEL = 200     # below this many documents, starting worker processes costs more than it saves
+WORKER_MEMORY = int(os.environ.get("KG_WORKER_MEMORY", 4 << 30))   # address space per worker, bytes (0: no limit)
 
 
-def _results(todo, jobs: int | None, chunk: int = 16):
-    """(path, graph, error) in input order. With several jobs, at most a few chunks per
-    worker are in flight, so memory stays flat however long the corpus is."""
+def _died(path, e) -> str:
+    code = getattr(e, "exitcode", None)
+    how = f"signal {-code}" if isinstance(code, int) and code < 0 else f"exit code {code}" if code else "no exit code"
+    return f"{path}: the worker extracting it died ({how}: killed, or out of memory)"
+
+
+def _results(todo, jobs: int | None, known: frozenset = frozenset(), chunk: int = 16):
+    """(path, kind, payload) in input order: kind "ok" (a DocGraph), "same" (a doc id) or "err"
+    (a line). With several jobs, each worker extracts a chunk into a shard file and the merge
+    (this process) reads shards in order; a few chunks per worker are in flight, so memory stays
+    flat however long the corpus is. A worker that dies costs only its own letters: its chunk is
+    tried again one letter at a time, and the letter that kills a worker again is reported."""
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(todo) >= AUTO_PARALLEL else 1
     if jobs <= 1:
         for p in todo:
-            yield (p, *_extract_or_error(p))
+            yield (p, *_one(p, known))
         return
     import multiprocessing
+    import shutil
+    import tempfile
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+    from pebble import ProcessPool
+    from pebble.common import ProcessExpired
+    from kg import shards
+    folder = tempfile.mkdtemp(prefix="kg-shards-")
     # spawn, not fork: the caller may already hold a database driver with threads
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+    pool = ProcessPool(jobs, initializer=_worker_init, initargs=(os.getpid(), known, WORKER_MEMORY),
+                       context=multiprocessing.get_context("spawn"))
+
+    def submit(part):
+        return part, pool.schedule(extract_shard, args=(part, None, folder))
+
+    def entries(part, fut):
+        try:
+            return shards.read(fut.result(), remove=True)
+        except ProcessExpired as e:
+            if len(part) == 1:
+                return [("err", str(part[0]), _died(part[0], e))]
+            retry = [submit([p]) for p in part]
+            return [x for sub, f in retry for x in entries(sub, f)]
+
+    def out(part, fut):
+        for (kind, _, x), p in zip(entries(part, fut), part):
+            yield p, kind, (shards.decode_graph(x) if kind == "ok" else x)
+
+    try:
         pending: deque = deque()
-        chunks = (todo[i:i + chunk] for i in range(0, len(todo), chunk))
-        for part in chunks:
-            pending.append((part, pool.submit(_extract_chunk, part)))
+        for i in range(0, len(todo), chunk):
+            pending.append(submit(todo[i:i + chunk]))
             if len(pending) >= 4 * jobs:
-                part, fut = pending.popleft()
-                yield from ((p, g, e) for p, (g, e) in zip(part, fut.result()))
+                yield from out(*pending.popleft())
         while pending:
-            part, fut = pending.popleft()
-            yield from ((p, g, e) for p, (g, e) in zip(part, fut.result()))
+            yield from out(*pending.popleft())
+    finally:
+        pool.stop()
+        pool.join()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def stream_graphs(paths, failed: list, err=sys.stderr, progress: bool = True, jobs: int | None = 1):
-    """Extract every document, yielding graphs as they are ready; a document that fails gets
-    one line naming it and why, and its path is appended to `failed`."""
-    todo = loaders.iter_paths(paths)
+def stream_graphs(paths, failed: list, err=sys.stderr, progress: bool = True, jobs: int | None = 1,
+                  known=None, unchanged: list | None = None, skipped: list | None = None):
+    """Extract every document, yielding graphs as they are ready. Whatever is named or found and
+    not loaded gets one line naming it and why (its path is appended to `failed`), except files of
+    other kinds in folders, appended to `skipped` as (path, reason). With `known` (see
+    `known_pairs`), letters the store already has are not extracted: their ids go to `unchanged`."""
+    found = loaders.find(paths)
+    for p, why in found.failed:
+        print(f"kg: {p}: {why}", file=err)
+        failed.append(p)
+    if skipped is not None:
+        skipped.extend(found.skipped)
+    known = known_pairs(known)
+    todo = found.files
     bar = Progress(len(todo) if progress else 0, err)
     try:
-        for p, g, error in _results(todo, jobs):
-            if error is not None:
+        for p, kind, x in _results(todo, jobs, known):
+            if kind == "err":
                 if bar.on:
                     err.write("\n")
-                print(f"kg: {error}", file=err)
+                print(f"kg: {x}", file=err)
                 failed.append(p)
+            elif kind == "same":
+                if unchanged is not None:
+                    unchanged.append(x)
             else:
-                yield g
+                yield x
             bar.step()
     finally:
         bar.close()
@@ -140,3 +225,33 @@ def batched(items, size: int):
             batch = []
     if batch:
         yield batch
+
+
+def extract_output(graphs, out) -> int:
+    """`kg extract`'s JSON: the documents' nodes and relationships as `DocGraph.as_dict` gives them,
+    except that each evidence sentence is written once, in a top-level `sentences` list, and an
+    evidence item's `sentence` is its index there, so the output grows with the input, not with
+    the square of a sentence's mentions. Returns how many documents were written."""
+    import json
+    from kg.shards import Sentences
+    table = Sentences()
+    nodes: list = []
+    rels: list = []
+
+    def ev(items):
+        return [{"doc_id": e.doc_id, "start": e.start, "end": e.end, "sentence": table.index(e.sentence)} for e in items]
+
+    n = 0
+    for g in graphs:
+        n += 1
+        for node in g.nodes.values():
+            d = node.as_dict()
+            d["evidence"] = ev(node.evidence)
+            nodes.append(d)
+        for r in g.relationships.values():
+            d = r.as_dict()
+            d["evidence"] = ev(r.evidence)
+            rels.append(d)
+    json.dump({"nodes": nodes, "relationships": rels, "sentences": table.items}, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+    return n

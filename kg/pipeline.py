@@ -123,12 +123,13 @@ def _died(path, e) -> str:
     return f"{path}: the worker extracting it died ({how}: killed, or out of memory)"
 
 
-def _results(todo, jobs: int | None, known: frozenset = frozenset(), chunk: int = 16):
+def _results(todo, jobs: int | None, known: frozenset = frozenset(), chunk: int = 16, work=None):
     """(path, kind, payload) in input order: kind "ok" (a DocGraph), "same" (a doc id) or "err"
     (a line). With several jobs, each worker extracts a chunk into a shard file and the merge
     (this process) reads shards in order; a few chunks per worker are in flight, so memory stays
     flat however long the corpus is. A worker that dies costs only its own letters: its chunk is
-    tried again one letter at a time, and the letter that kills a worker again is reported."""
+    tried again one letter at a time, and the letter that kills a worker again is reported.
+    `work` replaces `extract_shard` as the workers' function (same arguments and result)."""
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(todo) >= AUTO_PARALLEL else 1
     if jobs <= 1:
@@ -148,7 +149,7 @@ def _results(todo, jobs: int | None, known: frozenset = frozenset(), chunk: int 
                        context=multiprocessing.get_context("spawn"))
 
     def submit(part):
-        return part, pool.schedule(extract_shard, args=(part, None, folder))
+        return part, pool.schedule(work or extract_shard, args=(part, None, folder))
 
     def entries(part, fut):
         try:

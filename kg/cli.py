@@ -46,7 +46,7 @@ def _skipped_summary(skipped: list, verbose: bool) -> None:
         for p, why in skipped:
             print(f"kg: skipped {p}: {why}", file=sys.stderr)
     else:
-        print(f"kg: skipped {len(skipped)} file(s) in folders that are not letters or were found twice "
+        print(f"kg: skipped {len(skipped)} file(s) in folders: not letters, links to folders, or found twice "
               f"(--verbose lists them)", file=sys.stderr)
 
 

@@ -31,7 +31,8 @@ def extract_one(path) -> DocGraph:
 class Progress:
     """A progress bar on a terminal; silent when output goes to a file or a pipe."""
 
-    def __init__(self, total: int, stream=sys.stderr, label: str = "documents"):
+    def __init__(self, total: int, stream=None, label: str = "documents"):
+        stream = stream or sys.stderr
         self.total, self.stream, self.label, self.done = total, stream, label, 0
         self.on = total > 1 and hasattr(stream, "isatty") and stream.isatty()
 
@@ -178,12 +179,13 @@ def _results(todo, jobs: int | None, known: frozenset = frozenset(), chunk: int 
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def stream_graphs(paths, failed: list, err=sys.stderr, progress: bool = True, jobs: int | None = 1,
+def stream_graphs(paths, failed: list, err=None, progress: bool = True, jobs: int | None = 1,
                   known=None, unchanged: list | None = None, skipped: list | None = None):
     """Extract every document, yielding graphs as they are ready. Whatever is named or found and
     not loaded gets one line naming it and why (its path is appended to `failed`), except files of
     other kinds in folders, appended to `skipped` as (path, reason). With `known` (see
     `known_pairs`), letters the store already has are not extracted: their ids go to `unchanged`."""
+    err = err or sys.stderr
     found = loaders.find(paths)
     for p, why in found.failed:
         print(f"kg: {p}: {why}", file=err)
@@ -210,7 +212,7 @@ def stream_graphs(paths, failed: list, err=sys.stderr, progress: bool = True, jo
         bar.close()
 
 
-def extract_paths(paths, err=sys.stderr, progress: bool = True, jobs: int | None = 1):
+def extract_paths(paths, err=None, progress: bool = True, jobs: int | None = 1):
     """Every document's graph, as a list (for commands that need them all at once)."""
     failed: list = []
     graphs = list(stream_graphs(paths, failed, err, progress, jobs))

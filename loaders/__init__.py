@@ -117,8 +117,8 @@ class Found:
     glob that matches nothing, an unreadable folder, a symlink loop or a broken link, a folder with
     no documents in it, a letter in a format kg cannot read (.doc, .wps, …). Reported, exit status 1.
     `skipped`: (path, reason) for files in a folder that are not letters (other extensions, special
-    files) or that were already found by another way (a symlink to a folder or file read already);
-    counted in the summary and listed with --verbose."""
+    files), links to folders inside folders (not followed), and files or folders already found
+    another way; counted in the summary and listed with --verbose."""
 
     def __init__(self):
         self.files: list[Path] = []
@@ -155,7 +155,11 @@ class Found:
         except OSError:
             (self.failed if named or os.path.islink(p) else self.skipped).append((p, self._link_problem(p)))
             return
-        if stat.S_ISDIR(st.st_mode):
+        if stat.S_ISDIR(st.st_mode) and not named and os.path.islink(p):
+            # a folder link inside a folder could lead anywhere (back up, to another user's files):
+            # not followed; naming it reads it
+            self.skipped.append((p, f"a symlink to a folder, not followed (name it to read it: {os.readlink(p)})"))
+        elif stat.S_ISDIR(st.st_mode):
             before = len(self.files) + len(self.failed)
             self._folder(p, st)
             if named and len(self.files) + len(self.failed) == before:
@@ -192,8 +196,8 @@ class Found:
 
 
 def find(paths) -> Found:
-    """Expand files, folders (recursively, following symlinks once) and globs, keeping account of
-    everything that will not be read and why."""
+    """Expand files, folders (recursively) and globs, keeping account of everything that will not
+    be read and why. Links to files are followed; links to folders only when named."""
     import glob
     found = Found()
     for raw in map(str, paths):

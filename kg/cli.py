@@ -63,7 +63,8 @@ def cmd_load(args) -> int:
     result = LoadResult()
     # letters the store already has (same id, same content hash) are not extracted again
     known = getattr(store, "known_hashes", None)
-    graphs = stream_graphs(args.paths, failed, jobs=args.jobs, known=known, unchanged=result.unchanged, skipped=skipped)
+    graphs = stream_graphs(args.paths, failed, jobs=args.jobs, known=known, unchanged=result.unchanged, skipped=skipped,
+                           dask=args.dask)
     # documents go to the store a batch at a time as they are extracted: memory stays flat
     for batch in batched(graphs, args.batch):
         store.load(batch, result)
@@ -267,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="documents per store transaction (default 500)")
     p.add_argument("--bulk", action="store_true",
                    help="with --neo4j: a first load into the empty database of `kg neo4j start` by Neo4j's offline importer")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="extract on a Dask cluster (scheduler address, or 'local' for --jobs local workers)")
     p.add_argument("-v", "--verbose", action="store_true", help="list the files in folders that were skipped")
     p.set_defaults(func=cmd_load)
     p = with_store(sub.add_parser("remove", help="retract a document's facts from the store"))

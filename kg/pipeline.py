@@ -118,48 +118,59 @@ AUTO_PARALLEL = 200     # below this many documents, starting worker processes c
 WORKER_MEMORY = int(os.environ.get("KG_WORKER_MEMORY", 4 << 30))   # address space per worker, bytes (0: no limit)
 
 
-def _died(path, e) -> str:
-    code = getattr(e, "exitcode", None)
-    how = f"signal {-code}" if isinstance(code, int) and code < 0 else f"exit code {code}" if code else "no exit code"
-    return f"{path}: the worker extracting it died ({how}: killed, or out of memory)"
+class WorkerDied(Exception):
+    """The process extracting a chunk died (killed, out of memory); the message says how."""
 
 
-def _results(todo, jobs: int | None, known: frozenset = frozenset(), chunk: int = 16, work=None):
-    """(path, kind, payload) in input order: kind "ok" (a DocGraph), "same" (a doc id) or "err"
-    (a line). With several jobs, each worker extracts a chunk into a shard file and the merge
-    (this process) reads shards in order; a few chunks per worker are in flight, so memory stays
-    flat however long the corpus is. A worker that dies costs only its own letters: its chunk is
-    tried again one letter at a time, and the letter that kills a worker again is reported.
-    `work` replaces `extract_shard` as the workers' function (same arguments and result)."""
-    if jobs is None:
-        jobs = (os.cpu_count() or 1) if len(todo) >= AUTO_PARALLEL else 1
-    if jobs <= 1:
-        for p in todo:
-            yield (p, *_one(p, known))
-        return
-    import multiprocessing
-    import shutil
-    import tempfile
-    from collections import deque
-    from pebble import ProcessPool
-    from pebble.common import ProcessExpired
-    from kg import shards
-    folder = tempfile.mkdtemp(prefix="kg-shards-")
-    # spawn, not fork: the caller may already hold a database driver with threads
-    pool = ProcessPool(jobs, initializer=_worker_init, initargs=(os.getpid(), known, WORKER_MEMORY),
-                       context=multiprocessing.get_context("spawn"))
+class _Pool:
+    """Local worker processes (pebble): a worker that dies fails only the task it was running,
+    and is replaced. Workers write their shards as files in a temporary folder."""
 
-    def submit(part):
-        return part, pool.schedule(work or extract_shard, args=(part, None, folder))
+    def __init__(self, jobs: int, known: frozenset, work=None):
+        import multiprocessing
+        import tempfile
+        from pebble import ProcessPool
+        self.width, self.work = jobs, work or extract_shard
+        self.folder = tempfile.mkdtemp(prefix="kg-shards-")
+        # spawn, not fork: the caller may already hold a database driver with threads
+        self.pool = ProcessPool(jobs, initializer=_worker_init, initargs=(os.getpid(), known, WORKER_MEMORY),
+                                context=multiprocessing.get_context("spawn"))
 
-    def entries(part, fut):
+    def submit(self, part):
+        return self.pool.schedule(self.work, args=(part, None, self.folder))
+
+    def result(self, fut) -> list:
+        from pebble.common import ProcessExpired
+        from kg import shards
         try:
             return shards.read(fut.result(), remove=True)
         except ProcessExpired as e:
+            code = e.exitcode
+            raise WorkerDied(f"signal {-code}" if isinstance(code, int) and code < 0 else
+                             f"exit code {code}" if code else "no exit code") from None
+
+    def close(self):
+        import shutil
+        self.pool.stop()
+        self.pool.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _run(todo, backend, chunk: int):
+    """(path, kind, payload) in input order from a backend that extracts chunks into shards; a
+    few chunks per worker in flight. A chunk whose worker died is tried again one letter at a
+    time; a letter that kills its worker again is reported."""
+    from collections import deque
+    from kg import shards
+
+    def entries(part, fut):
+        try:
+            return backend.result(fut)
+        except WorkerDied as e:
             if len(part) == 1:
-                return [("err", str(part[0]), _died(part[0], e))]
-            retry = [submit([p]) for p in part]
-            return [x for sub, f in retry for x in entries(sub, f)]
+                return [("err", str(part[0]), f"{part[0]}: the worker extracting it died ({e}: killed, or out of memory)")]
+            retry = [(p, backend.submit([p])) for p in part]
+            return [x for p, f in retry for x in entries([p], f)]
 
     def out(part, fut):
         for (kind, _, x), p in zip(entries(part, fut), part):
@@ -168,23 +179,43 @@ def _results(todo, jobs: int | None, known: frozenset = frozenset(), chunk: int 
     try:
         pending: deque = deque()
         for i in range(0, len(todo), chunk):
-            pending.append(submit(todo[i:i + chunk]))
-            if len(pending) >= 4 * jobs:
+            part = todo[i:i + chunk]
+            pending.append((part, backend.submit(part)))
+            if len(pending) >= 4 * backend.width:
                 yield from out(*pending.popleft())
         while pending:
             yield from out(*pending.popleft())
     finally:
-        pool.stop()
-        pool.join()
-        shutil.rmtree(folder, ignore_errors=True)
+        backend.close()
+
+
+def _results(todo, jobs: int | None, known: frozenset = frozenset(), chunk: int = 16, work=None, dask=None):
+    """(path, kind, payload) in input order: kind "ok" (a DocGraph), "same" (a doc id) or "err"
+    (a line). With several jobs, each worker extracts a chunk into a shard and the merge (this
+    process) reads shards in order, so memory stays flat however long the corpus is; a worker
+    that dies costs only its own letters. `dask` (a scheduler address, or "local") runs the same
+    chunks on a Dask cluster (kg.distributed). `work` replaces `extract_shard` as the workers'
+    function (same arguments and result)."""
+    if dask:
+        from kg.distributed import DaskBackend
+        yield from _run(todo, DaskBackend(dask, jobs, known, work), chunk)
+        return
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(todo) >= AUTO_PARALLEL else 1
+    if jobs <= 1:
+        for p in todo:
+            yield (p, *_one(p, known))
+        return
+    yield from _run(todo, _Pool(jobs, known, work), chunk)
 
 
 def stream_graphs(paths, failed: list, err=None, progress: bool = True, jobs: int | None = 1,
-                  known=None, unchanged: list | None = None, skipped: list | None = None):
+                  known=None, unchanged: list | None = None, skipped: list | None = None, dask=None):
     """Extract every document, yielding graphs as they are ready. Whatever is named or found and
     not loaded gets one line naming it and why (its path is appended to `failed`), except files of
     other kinds in folders, appended to `skipped` as (path, reason). With `known` (see
-    `known_pairs`), letters the store already has are not extracted: their ids go to `unchanged`."""
+    `known_pairs`), letters the store already has are not extracted: their ids go to `unchanged`.
+    With `dask` (a scheduler address, or "local"), extraction runs on a Dask cluster."""
     err = err or sys.stderr
     found = loaders.find(paths)
     for p, why in found.failed:
@@ -196,7 +227,7 @@ def stream_graphs(paths, failed: list, err=None, progress: bool = True, jobs: in
     todo = found.files
     bar = Progress(len(todo) if progress else 0, err)
     try:
-        for p, kind, x in _results(todo, jobs, known):
+        for p, kind, x in _results(todo, jobs, known, dask=dask):
             if kind == "err":
                 if bar.on:
                     err.write("\n")

@@ -33,13 +33,16 @@ class DaskBackend:
             self.client = Client(self.cluster)
         else:
             self.client = Client(address, timeout="30s")
-        self.work = work or extract_shard
+        self.work, self.live = work or extract_shard, []
         self.known = self.client.scatter(known, broadcast=True) if known else None
         workers = self.client.scheduler_info().get("workers", {})
         self.width = max(1, sum(w.get("nthreads", 1) for w in workers.values()))
 
     def submit(self, part):
-        return self.client.submit(self.work, [os.path.abspath(p) for p in part], self.known, pure=False)
+        self.live = [f for f in self.live if not f.done()]
+        f = self.client.submit(self.work, [os.path.abspath(p) for p in part], self.known, pure=False)
+        self.live.append(f)
+        return f
 
     def result(self, fut) -> list:
         from distributed import KilledWorker
@@ -48,8 +51,11 @@ class DaskBackend:
             return shards.loads(fut.result())
         except KilledWorker as e:
             raise WorkerDied(f"Dask: {e}") from None
-        finally:
-            fut.release()
+
+    def settle(self):
+        """Wait until nothing runs on the cluster for us (failures are dealt with in turn)."""
+        from distributed import wait
+        wait(self.live)
 
     def close(self):
         self.client.close()

@@ -130,14 +130,17 @@ class _Pool:
         import multiprocessing
         import tempfile
         from pebble import ProcessPool
-        self.width, self.work = jobs, work or extract_shard
+        self.width, self.work, self.live = jobs, work or extract_shard, []
         self.folder = tempfile.mkdtemp(prefix="kg-shards-")
         # spawn, not fork: the caller may already hold a database driver with threads
         self.pool = ProcessPool(jobs, initializer=_worker_init, initargs=(os.getpid(), known, WORKER_MEMORY),
                                 context=multiprocessing.get_context("spawn"))
 
     def submit(self, part):
-        return self.pool.schedule(self.work, args=(part, None, self.folder))
+        self.live = [f for f in self.live if not f.done()]
+        f = self.pool.schedule(self.work, args=(part, None, self.folder))
+        self.live.append(f)
+        return f
 
     def result(self, fut) -> list:
         from pebble.common import ProcessExpired
@@ -149,6 +152,11 @@ class _Pool:
             raise WorkerDied(f"signal {-code}" if isinstance(code, int) and code < 0 else
                              f"exit code {code}" if code else "no exit code") from None
 
+    def settle(self):
+        """Wait until nothing runs (a failure is dealt with when its turn comes)."""
+        for f in self.live:
+            f.exception()
+
     def close(self):
         import shutil
         self.pool.stop()
@@ -159,25 +167,31 @@ class _Pool:
 def _run(todo, backend, chunk: int):
     """(path, kind, payload) in input order from a backend that extracts chunks into shards; a
     few chunks per worker in flight. A chunk whose worker died is tried again one letter at a
-    time; a letter that kills its worker again is reported."""
+    time; a letter that kills its worker again, alone on the cluster, is reported."""
     from collections import deque
     from kg import shards
 
-    def entries(part, fut):
+    pending: deque = deque()
+
+    def entries(part, fut, alone=False):
         try:
             return backend.result(fut)
         except WorkerDied as e:
-            if len(part) == 1:
+            if len(part) > 1:
+                retry = [(p, backend.submit([p])) for p in part]
+                return [x for p, f in retry for x in entries([p], f)]
+            if alone:
                 return [("err", str(part[0]), f"{part[0]}: the worker extracting it died ({e}: killed, or out of memory)")]
-            retry = [(p, backend.submit([p])) for p in part]
-            return [x for p, f in retry for x in entries([p], f)]
+            # on a cluster, a worker's death also fails the tasks queued beside it: the letter is
+            # the cause only if it kills a worker when nothing else is running
+            backend.settle()
+            return entries(part, backend.submit(part), alone=True)
 
     def out(part, fut):
         for (kind, _, x), p in zip(entries(part, fut), part):
             yield p, kind, (shards.decode_graph(x) if kind == "ok" else x)
 
     try:
-        pending: deque = deque()
         for i in range(0, len(todo), chunk):
             part = todo[i:i + chunk]
             pending.append((part, backend.submit(part)))

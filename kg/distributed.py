@@ -38,9 +38,9 @@ class DaskBackend:
         workers = self.client.scheduler_info().get("workers", {})
         self.width = max(1, sum(w.get("nthreads", 1) for w in workers.values()))
 
-    def submit(self, part):
+    def submit(self, part, ids=None):
         self.live = [f for f in self.live if not f.done()]
-        f = self.client.submit(self.work, [os.path.abspath(p) for p in part], self.known, pure=False)
+        f = self.client.submit(self.work, [os.path.abspath(p) for p in part], self.known, None, ids, pure=False)
         self.live.append(f)
         return f
 

@@ -61,13 +61,13 @@ def known_pairs(known) -> frozenset:
     return frozenset((str(d), str(h)) for d, h in known)
 
 
-def _one(path, known: frozenset):
+def _one(path, known: frozenset, doc_id: str | None = None):
     """("ok", graph) | ("same", doc_id) | ("err", line): a letter whose content the store
     already has is recognised by its hash, before it is extracted."""
     try:
         raw = loaders.read(path)
-        if known and (raw.doc_id, raw.content_hash) in known:
-            return "same", raw.doc_id
+        if known and (doc_id or raw.doc_id, raw.content_hash) in known:
+            return "same", doc_id or raw.doc_id
         return "ok", finalize(extract(raw))
     except loaders.LoadError as e:
         return "err", str(e)
@@ -77,14 +77,15 @@ def _one(path, known: frozenset):
         return "err", f"{path}: extraction failed ({type(e).__name__}: {e})"
 
 
-def extract_shard(paths, known=frozenset(), out_dir=None):
+def extract_shard(paths, known=frozenset(), out_dir=None, ids=None):
     """Extract a chunk of letters into one shard (kg.shards): its bytes, or with `out_dir` the
-    path of the file written there. The unit of work of `kg load --jobs` and of the Dask job."""
+    path of the file written there. The unit of work of `kg load --jobs` and of the Dask job.
+    `ids`: the store's id of each path, for recognising known letters (default: the loader's)."""
     from kg import shards
     known = known if isinstance(known, frozenset) else known_pairs(known) if known else _KNOWN
     entries = []
-    for p in paths:
-        kind, x = _one(p, known)
+    for i, p in enumerate(paths):
+        kind, x = _one(p, known, ids[i] if ids else None)
         entries.append((kind, str(p), shards.encode_graph(x) if kind == "ok" else x))
     blob = shards.dumps(entries)
     return shards.write(blob, out_dir) if out_dir is not None else blob
@@ -136,9 +137,9 @@ class _Pool:
         self.pool = ProcessPool(jobs, initializer=_worker_init, initargs=(os.getpid(), known, WORKER_MEMORY),
                                 context=multiprocessing.get_context("spawn"))
 
-    def submit(self, part):
+    def submit(self, part, ids=None):
         self.live = [f for f in self.live if not f.done()]
-        f = self.pool.schedule(self.work, args=(part, None, self.folder))
+        f = self.pool.schedule(self.work, args=(part, None, self.folder, ids))
         self.live.append(f)
         return f
 
@@ -164,7 +165,7 @@ class _Pool:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _run(todo, backend, chunk: int):
+def _run(todo, backend, chunk: int, ids: dict | None = None):
     """(path, kind, payload) in input order from a backend that extracts chunks into shards; a
     few chunks per worker in flight. A chunk whose worker died is tried again one letter at a
     time; a letter that kills its worker again, alone on the cluster, is reported."""
@@ -173,19 +174,22 @@ def _run(todo, backend, chunk: int):
 
     pending: deque = deque()
 
+    def submit(part):
+        return backend.submit(part, [ids[p] for p in part] if ids else None)
+
     def entries(part, fut, alone=False):
         try:
             return backend.result(fut)
         except WorkerDied as e:
             if len(part) > 1:
-                retry = [(p, backend.submit([p])) for p in part]
+                retry = [(p, submit([p])) for p in part]
                 return [x for p, f in retry for x in entries([p], f)]
             if alone:
                 return [("err", str(part[0]), f"{part[0]}: the worker extracting it died ({e}: killed, or out of memory)")]
             # on a cluster, a worker's death also fails the tasks queued beside it: the letter is
             # the cause only if it kills a worker when nothing else is running
             backend.settle()
-            return entries(part, backend.submit(part), alone=True)
+            return entries(part, submit(part), alone=True)
 
     def out(part, fut):
         for (kind, _, x), p in zip(entries(part, fut), part):
@@ -194,7 +198,7 @@ def _run(todo, backend, chunk: int):
     try:
         for i in range(0, len(todo), chunk):
             part = todo[i:i + chunk]
-            pending.append((part, backend.submit(part)))
+            pending.append((part, submit(part)))
             if len(pending) >= 4 * backend.width:
                 yield from out(*pending.popleft())
         while pending:
@@ -203,33 +207,37 @@ def _run(todo, backend, chunk: int):
         backend.close()
 
 
-def _results(todo, jobs: int | None, known: frozenset = frozenset(), chunk: int = 16, work=None, dask=None):
+def _results(todo, jobs: int | None, known: frozenset = frozenset(), chunk: int = 16, work=None, dask=None,
+             ids: dict | None = None):
     """(path, kind, payload) in input order: kind "ok" (a DocGraph), "same" (a doc id) or "err"
     (a line). With several jobs, each worker extracts a chunk into a shard and the merge (this
     process) reads shards in order, so memory stays flat however long the corpus is; a worker
     that dies costs only its own letters. `dask` (a scheduler address, or "local") runs the same
     chunks on a Dask cluster (kg.distributed). `work` replaces `extract_shard` as the workers'
-    function (same arguments and result)."""
+    function (same arguments and result). `ids`: {path: the store's id} for known letters."""
     if dask:
         from kg.distributed import DaskBackend
-        yield from _run(todo, DaskBackend(dask, jobs, known, work), chunk)
+        yield from _run(todo, DaskBackend(dask, jobs, known, work), chunk, ids)
         return
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(todo) >= AUTO_PARALLEL else 1
     if jobs <= 1:
         for p in todo:
-            yield (p, *_one(p, known))
+            yield (p, *_one(p, known, ids.get(p) if ids else None))
         return
-    yield from _run(todo, _Pool(jobs, known, work), chunk)
+    yield from _run(todo, _Pool(jobs, known, work), chunk, ids)
 
 
 def stream_graphs(paths, failed: list, err=None, progress: bool = True, jobs: int | None = 1,
-                  known=None, unchanged: list | None = None, skipped: list | None = None, dask=None):
+                  known=None, unchanged: list | None = None, skipped: list | None = None, dask=None,
+                  doc_ids=None):
     """Extract every document, yielding graphs as they are ready. Whatever is named or found and
     not loaded gets one line naming it and why (its path is appended to `failed`), except files of
     other kinds in folders, appended to `skipped` as (path, reason). With `known` (see
     `known_pairs`), letters the store already has are not extracted: their ids go to `unchanged`.
-    With `dask` (a scheduler address, or "local"), extraction runs on a Dask cluster."""
+    `doc_ids(path)` gives the id the store will file a letter under, when it is not the loader's
+    (kg.store.identity); called once per path, in order. With `dask` (a scheduler address, or
+    "local"), extraction runs on a Dask cluster."""
     err = err or sys.stderr
     found = loaders.find(paths)
     for p, why in found.failed:
@@ -241,7 +249,8 @@ def stream_graphs(paths, failed: list, err=None, progress: bool = True, jobs: in
     todo = found.files
     bar = Progress(len(todo) if progress else 0, err)
     try:
-        for p, kind, x in _results(todo, jobs, known, dask=dask):
+        ids = {p: doc_ids(p) for p in todo} if known and doc_ids else None
+        for p, kind, x in _results(todo, jobs, known, dask=dask, ids=ids):
             if kind == "err":
                 if bar.on:
                     err.write("\n")

@@ -57,11 +57,11 @@ def test_workers_give_the_same_graphs_in_the_same_order(tmp_path):
 POISON = "poison"
 
 
-def kill_on_poison(paths, known=None, out_dir=None):
+def kill_on_poison(paths, known=None, out_dir=None, ids=None):
     """A worker's work that dies outright (SIGKILL, as the OOM killer does) on a letter named poison."""
     if any(POISON in Path(p).name for p in paths):
         os.kill(os.getpid(), signal.SIGKILL)
-    return pipeline.extract_shard(paths, known, out_dir)
+    return pipeline.extract_shard(paths, known, out_dir, ids)
 
 
 def test_a_worker_that_dies_costs_only_its_own_letter(tmp_path):
@@ -92,6 +92,12 @@ def test_known_letters_are_not_extracted_again(tmp_path):
     mapping = lambda: {d: h for d, h in known}
     out = list(pipeline.stream_graphs(paths, failed, progress=False, jobs=2, known=mapping, unchanged=unchanged2))
     assert unchanged2 == unchanged and [g.doc_id for g in out] == [g.doc_id for g in graphs] and not failed
+    # the store's ids, when they are not the loader's (a/index, b/index)
+    renamed = {(f"sub/{d}", h) for d, h in known}
+    unchanged3 = []
+    list(pipeline.stream_graphs(paths, failed, progress=False, jobs=2, known=renamed, unchanged=unchanged3,
+                                doc_ids=lambda p: f"sub/{p.stem}"))
+    assert unchanged3 == [f"sub/{d}" for d in unchanged]
 
 
 def test_neo4j_reload_skips_unchanged_letters_before_extraction(tmp_path, neo4j_store):

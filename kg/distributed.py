@@ -44,11 +44,11 @@ class DaskBackend:
         self.live.append(f)
         return f
 
-    def result(self, fut) -> list:
+    def result(self, fut) -> bytes:
+        """The shard the task returned."""
         from distributed import KilledWorker
-        from kg import shards
         try:
-            return shards.loads(fut.result())
+            return fut.result()
         except KilledWorker as e:
             raise WorkerDied(f"Dask: {e}") from None
 

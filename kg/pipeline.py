@@ -127,12 +127,13 @@ class _Pool:
     """Local worker processes (pebble): a worker that dies fails only the task it was running,
     and is replaced. Workers write their shards as files in a temporary folder."""
 
-    def __init__(self, jobs: int, known: frozenset, work=None):
+    def __init__(self, jobs: int, known: frozenset, work=None, folder=None):
         import multiprocessing
         import tempfile
         from pebble import ProcessPool
         self.width, self.work, self.live = jobs, work or extract_shard, []
-        self.folder = tempfile.mkdtemp(prefix="kg-shards-")
+        self.keep = folder is not None
+        self.folder = str(folder) if folder is not None else tempfile.mkdtemp(prefix="kg-shards-")
         # spawn, not fork: the caller may already hold a database driver with threads
         self.pool = ProcessPool(jobs, initializer=_worker_init, initargs=(os.getpid(), known, WORKER_MEMORY),
                                 context=multiprocessing.get_context("spawn"))
@@ -143,11 +144,11 @@ class _Pool:
         self.live.append(f)
         return f
 
-    def result(self, fut) -> list:
+    def result(self, fut) -> str:
+        """The path of the shard the task wrote."""
         from pebble.common import ProcessExpired
-        from kg import shards
         try:
-            return shards.read(fut.result(), remove=True)
+            return fut.result()
         except ProcessExpired as e:
             code = e.exitcode
             raise WorkerDied(f"signal {-code}" if isinstance(code, int) and code < 0 else
@@ -162,17 +163,22 @@ class _Pool:
         import shutil
         self.pool.stop()
         self.pool.join()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _run(todo, backend, chunk: int, ids: dict | None = None):
+def _run(todo, backend, chunk: int, ids: dict | None = None, raw_folder=None):
     """(path, kind, payload) in input order from a backend that extracts chunks into shards; a
     few chunks per worker in flight. A chunk whose worker died is tried again one letter at a
-    time; a letter that kills its worker again, alone on the cluster, is reported."""
+    time; a letter that kills its worker again, alone on the cluster, is reported. With
+    `raw_folder`, the shards' paths there instead, in order, none of them read."""
     from collections import deque
     from kg import shards
 
     pending: deque = deque()
+
+    def as_entries(ref) -> list:    # a shard file's path, a shard's bytes, or entries already
+        return shards.read(ref, remove=True) if isinstance(ref, str) else shards.loads(ref) if isinstance(ref, bytes) else ref
 
     def submit(part):
         return backend.submit(part, [ids[p] for p in part] if ids else None)
@@ -183,7 +189,7 @@ def _run(todo, backend, chunk: int, ids: dict | None = None):
         except WorkerDied as e:
             if len(part) > 1:
                 retry = [(p, submit([p])) for p in part]
-                return [x for p, f in retry for x in entries([p], f)]
+                return [x for p, f in retry for x in as_entries(entries([p], f))]
             if alone:
                 return [("err", str(part[0]), f"{part[0]}: the worker extracting it died ({e}: killed, or out of memory)")]
             # on a cluster, a worker's death also fails the tasks queued beside it: the letter is
@@ -192,7 +198,11 @@ def _run(todo, backend, chunk: int, ids: dict | None = None):
             return entries(part, submit(part), alone=True)
 
     def out(part, fut):
-        for (kind, _, x), p in zip(entries(part, fut), part):
+        ref = entries(part, fut)
+        if raw_folder is not None:
+            yield ref if isinstance(ref, str) else shards.write(ref if isinstance(ref, bytes) else shards.dumps(ref), raw_folder)
+            return
+        for (kind, _, x), p in zip(as_entries(ref), part):
             yield p, kind, (shards.decode_graph(x) if kind == "ok" else x)
 
     try:
@@ -226,6 +236,30 @@ def _results(todo, jobs: int | None, known: frozenset = frozenset(), chunk: int 
             yield (p, *_one(p, known, ids.get(p) if ids else None))
         return
     yield from _run(todo, _Pool(jobs, known, work), chunk, ids)
+
+
+def extract_to_shards(paths, folder, jobs: int | None = None, known=None, dask=None, chunk: int = 16) -> list[str]:
+    """The shard-writing job alone: the letters (a list of files) extracted into shard files in
+    `folder`, whose paths come back in input order; no graph is built in this process. Read them
+    with `read_shards`. Failures are entries in the shards, as with kg load."""
+    from pathlib import Path
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    todo = [Path(p) for p in paths]
+    known = known_pairs(known)
+    if dask:
+        from kg.distributed import DaskBackend
+        backend = DaskBackend(dask, jobs, known)
+    else:
+        backend = _Pool(max(jobs or os.cpu_count() or 1, 1), known, folder=folder)
+    return list(_run(todo, backend, chunk, raw_folder=str(folder)))
+
+
+def read_shards(shard_paths, remove: bool = False):
+    """(path, kind, payload) of every entry of the shards, in order; kind "ok" gives a DocGraph."""
+    from kg import shards
+    for sp in shard_paths:
+        for kind, p, x in shards.read(sp, remove=remove):
+            yield p, kind, (shards.decode_graph(x) if kind == "ok" else x)
 
 
 def stream_graphs(paths, failed: list, err=None, progress: bool = True, jobs: int | None = 1,

@@ -16,6 +16,7 @@ Properties whose values marshal cannot hold (nothing the extractor makes today) 
 a pickle of the same tuples; the first byte says which."""
 from __future__ import annotations
 
+import dataclasses
 import marshal
 import os
 import pickle
@@ -69,20 +70,49 @@ def encode_graph(g: DocGraph) -> tuple:
     return (g.doc_id, g.content_hash, tuple(table.items), nodes, rels)
 
 
+_new_ev = tuple.__new__
+_new = object.__new__
+# the fast path sets exactly these fields; records with others are built by their constructors
+_FAST = ([f.name for f in dataclasses.fields(Node)] == ["label", "name", "key", "aliases", "kind", "properties", "evidence"]
+         and [f.name for f in dataclasses.fields(Relationship)] == ["type", "source", "target", "properties", "evidence"]
+         and Evidence._fields == ("doc_id", "start", "end", "sentence"))
+
+
 def _decode_evidence(evs, sentences, doc_id):
-    return [Evidence(doc_id, e[0], e[1], sentences[e[2]]) if len(e) == 3 else Evidence(e[3], e[0], e[1], sentences[e[2]])
+    # records built without their constructors' Python-level __init__: the merge builds some
+    # 150 nodes, relationships and evidence a letter, and this is its hot loop
+    return [_new_ev(Evidence, (doc_id, e[0], e[1], sentences[e[2]]) if len(e) == 3 else (e[3], e[0], e[1], sentences[e[2]]))
             for e in evs]
 
 
 def decode_graph(t: tuple) -> DocGraph:
+    if not _FAST:
+        return _decode_slow(t)
     doc_id, content_hash, sentences, nodes, rels = t
     g = DocGraph(doc_id, content_hash)
+    gn, gr = g.nodes, g.relationships
     for label, name, key, aliases, kind, props, evs in nodes:
-        n = Node(label, name, key, set(aliases), kind, props, _decode_evidence(evs, sentences, doc_id))
+        n = _new(Node)
+        n.__dict__.update(label=label, name=name, key=key, aliases=set(aliases), kind=kind, properties=props,
+                          evidence=_decode_evidence(evs, sentences, doc_id))
+        gn[f"{label}:{key}"] = n
+    for rtype, source, target, props, evs in rels:
+        r = _new(Relationship)
+        r.__dict__.update(type=rtype, source=source, target=target, properties=props,
+                          evidence=_decode_evidence(evs, sentences, doc_id))
+        gr[(rtype, source, target)] = r
+    return g
+
+
+def _decode_slow(t: tuple) -> DocGraph:
+    doc_id, content_hash, sentences, nodes, rels = t
+    g = DocGraph(doc_id, content_hash)
+    ev = lambda evs: [Evidence(*(e[3] if len(e) > 3 else doc_id, e[0], e[1], sentences[e[2]])) for e in evs]
+    for label, name, key, aliases, kind, props, evs in nodes:
+        n = Node(label, name, key, set(aliases), kind, props, ev(evs))
         g.nodes[n.id] = n
     for rtype, source, target, props, evs in rels:
-        g.relationships[(rtype, source, target)] = Relationship(rtype, source, target, props,
-                                                                _decode_evidence(evs, sentences, doc_id))
+        g.relationships[(rtype, source, target)] = Relationship(rtype, source, target, props, ev(evs))
     return g
 
 

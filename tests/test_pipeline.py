@@ -133,3 +133,22 @@ def test_extract_output_grows_with_its_input(tmp_path):
         assert any(out["sentences"][e["sentence"]] == long for e in ev)
         sizes.append(len(r.stdout))
     assert sizes[1] < 6 * sizes[0]        # four times the titles: about four times the output, not sixteen
+
+
+def test_the_slow_decoder_gives_the_same_graphs(monkeypatch):
+    monkeypatch.setattr(shards, "_FAST", False)
+    for p in LETTERS[:3]:
+        g = extract_one(p)
+        assert same(shards.decode_graph(shards.encode_graph(g)), g)
+
+
+def test_extract_to_shards_then_read_them(tmp_path):
+    paths = copies(tmp_path / "in", 20)
+    poison = tmp_path / "in" / f"{POISON}.txt"
+    poison.write_text("不是回复", encoding="utf-8")
+    files = pipeline.extract_to_shards(paths[:7] + [poison] + paths[7:], tmp_path / "shards", jobs=2, chunk=4)
+    assert len(files) == 6 and all(Path(f).parent == tmp_path / "shards" for f in files)
+    got = list(pipeline.read_shards(files))
+    assert [p for p, _, _ in got] == [str(p) for p in paths[:7] + [poison] + paths[7:]]
+    assert [k for _, k, _ in got].count("err") == 1 and "not a reply letter" in got[7][2]
+    assert all(same(g, extract_one(p)) for (_, k, g), p in zip(got[:7], paths[:7]))

@@ -152,3 +152,18 @@ def test_extract_to_shards_then_read_them(tmp_path):
     assert [p for p, _, _ in got] == [str(p) for p in paths[:7] + [poison] + paths[7:]]
     assert [k for _, k, _ in got].count("err") == 1 and "not a reply letter" in got[7][2]
     assert all(same(g, extract_one(p)) for (_, k, g), p in zip(got[:7], paths[:7]))
+
+
+def test_a_letter_past_the_worker_memory_limit_fails_alone(tmp_path):
+    """KG_WORKER_MEMORY bounds each worker's address space: the 4 MB Word file that needed 3.9 GB
+    is one "out of memory" line (here a 100 MB one, the unpacked limit raised, in 300 MB)."""
+    from test_loaders import word_bomb
+    folder = tmp_path / "in"
+    copies(folder, 6)
+    word_bomb(folder / "bomb.docx", 100)
+    r = kg("load", "--store", tmp_path / "store", "--jobs", "2", folder, cwd=tmp_path,
+           env={"KG_WORKER_MEMORY": str(300 << 20), "KG_MAX_UNPACKED": str(200 << 20)})
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = [l for l in r.stderr.splitlines() if l.startswith("kg: ")]
+    assert len(lines) == 1 and "bomb.docx" in lines[0] and "out of memory" in lines[0], lines
+    assert "loaded 6 document(s)" in r.stdout

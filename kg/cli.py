@@ -87,7 +87,7 @@ def _load_bulk(args) -> int:
         return 2
     failed: list = []
     try:
-        rep = bulk_load(args.paths, failed, jobs=args.jobs, batch_size=args.batch)
+        rep = bulk_load(args.paths, failed, jobs=args.jobs, batch_size=args.batch, dask=args.dask)
     except (BulkError, ServerError) as e:
         _err(str(e))
         return 2

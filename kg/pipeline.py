@@ -95,6 +95,8 @@ _KNOWN: frozenset = frozenset()
 
 
 def _worker_init(parent: int, known: frozenset = frozenset(), memory: int = 0):
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the loader's to handle: no worker tracebacks
     global _KNOWN
     _KNOWN = known
     if memory:

@@ -29,19 +29,29 @@ def _err(msg: str) -> None:
 
 
 def cmd_extract(args) -> int:
-    from kg.pipeline import extract_paths
-    graphs, failed = extract_paths(args.files, progress=False)
-    out = {"nodes": [], "relationships": []}
-    for g in graphs:
-        d = g.as_dict()
-        out["nodes"] += d["nodes"]
-        out["relationships"] += d["relationships"]
-    json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
-    return 1 if failed or not graphs else 0
+    from kg.pipeline import extract_output, stream_graphs
+    failed: list = []
+    skipped: list = []
+    graphs = stream_graphs(args.files, failed, progress=False, skipped=skipped)
+    n = extract_output(graphs, sys.stdout)
+    _skipped_summary(skipped, args.verbose)
+    return 1 if failed or not n else 0
+
+
+def _skipped_summary(skipped: list, verbose: bool) -> None:
+    """Files in folders that were not letters: counted, and listed with --verbose."""
+    if not skipped:
+        return
+    if verbose:
+        for p, why in skipped:
+            print(f"kg: skipped {p}: {why}", file=sys.stderr)
+    else:
+        print(f"kg: skipped {len(skipped)} file(s) in folders: not letters, links to folders, or found twice "
+              f"(--verbose lists them)", file=sys.stderr)
 
 
 def cmd_load(args) -> int:
+    import loaders
     from kg.pipeline import batched, stream_graphs
     from kg.store.embedded import LoadResult
     from kg.store.identity import DocumentIds
@@ -52,11 +62,17 @@ def cmd_load(args) -> int:
     if args.neo4j:
         store.apply_schema()
     failed: list = []
+    skipped: list = []
     result = LoadResult()
+    # letters the store already has (same id, same content hash) are not extracted again; the id is
+    # the store's (a/index, b/index), which the loader cannot know alone
+    known = getattr(store, "known_hashes", None)
+    graphs = stream_graphs(args.paths, failed, jobs=args.jobs, known=known, unchanged=result.unchanged, skipped=skipped,
+                           dask=args.dask, doc_ids=lambda p: ids.id_for(str(p), loaders.doc_id_for(p)))
     # documents go to the store a batch at a time as they are extracted: memory stays flat;
     # each batch is one transaction, so an interruption keeps every batch committed before it
     try:
-        for batch in batched(stream_graphs(args.paths, failed, jobs=args.jobs), args.batch):
+        for batch in batched(graphs, args.batch):
             store.load([ids.apply(g) for g in batch], result)
         store.save()
     except KeyboardInterrupt:
@@ -64,6 +80,7 @@ def cmd_load(args) -> int:
         print(f"\ninterrupted: {kept} document(s) kept in {store.path} ({len(result.loaded)} loaded by this run); "
               f"run the same command again to load the rest", file=sys.stderr)
         return 130
+    _skipped_summary(skipped, args.verbose)
     dup = f", {len(result.duplicates)} duplicate(s)" if result.duplicates else ""
     print(f"loaded {len(result.loaded)} document(s) ({len(result.replaced)} replaced), "
           f"{len(result.unchanged)} unchanged{dup}, {len(failed)} failed; "
@@ -84,7 +101,7 @@ def _load_bulk(args) -> int:
         return 2
     failed: list = []
     try:
-        rep = bulk_load(args.paths, failed, jobs=args.jobs, batch_size=args.batch)
+        rep = bulk_load(args.paths, failed, jobs=args.jobs, batch_size=args.batch, dask=args.dask)
     except (BulkError, ServerError) as e:
         _err(str(e))
         return 2
@@ -254,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="print the graph of documents as JSON, touching no store")
     p.add_argument("files", nargs="+")
     p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("-v", "--verbose", action="store_true", help="list the files in folders that were skipped")
     p.set_defaults(func=cmd_extract)
     p = with_store(sub.add_parser("load", help="load documents (files or folders) into the store"))
     p.add_argument("paths", nargs="+")
@@ -263,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="documents per store transaction (default 500)")
     p.add_argument("--bulk", action="store_true",
                    help="with --neo4j: a first load into the empty database of `kg neo4j start` by Neo4j's offline importer")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="extract on a Dask cluster (scheduler address, or 'local' for --jobs local workers)")
+    p.add_argument("-v", "--verbose", action="store_true", help="list the files in folders that were skipped")
     p.set_defaults(func=cmd_load)
     p = with_store(sub.add_parser("remove", help="retract a document's facts from the store"))
     p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:       # networkx costs ~100 ms to import: `kg --help` and the parser need only FORMATS
+    import networkx as nx
 
 FORMATS = ("json", "graphml", "ttl", "jsonld", "nt")
 
@@ -20,6 +22,7 @@ def to_json(g: nx.MultiDiGraph) -> dict:
 
 def to_graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """GraphML holds scalars only: lists become '|'-joined text, evidence its sentences."""
+    import networkx as nx
     flat = nx.MultiDiGraph()
     for nid, d in g.nodes(data=True):
         flat.add_node(nid, label=d["label"], name=d["name"], kind=d["kind"] or "",
@@ -36,6 +39,7 @@ def export(g: nx.MultiDiGraph, fmt: str, out: Path) -> None:
     if fmt == "json":
         out.write_text(json.dumps(to_json(g), ensure_ascii=False, indent=1), encoding="utf-8")
     elif fmt == "graphml":
+        import networkx as nx
         nx.write_graphml(to_graphml_graph(g), out, encoding="utf-8")
     elif fmt in ("ttl", "jsonld", "nt"):
         from kg.rdf import to_rdf

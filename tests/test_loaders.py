@@ -167,3 +167,203 @@ def test_globs_and_folders(tmp_path):
     (tmp_path / "skip.json").write_text("{}")
     assert [p.name for p in loaders.iter_paths([tmp_path / "a*.txt"])] == ["a0.txt", "a1.txt", "a2.txt"]
     assert len(loaders.iter_paths([tmp_path])) == 3
+
+
+def word_bomb(path: Path, megabytes: int) -> Path:
+    """A real Word file whose document.xml unpacks to `megabytes` MB (compressing to ~0.4%)."""
+    import io
+    import zipfile
+    import docx
+    d = docx.Document()
+    d.add_paragraph("关于建议的答复")
+    buf = io.BytesIO()
+    d.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    para = "<w:p><w:r><w:t>" + "收悉答复" * 50 + "</w:t></w:r></w:p>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                s = data.decode()
+                k = s.index("<w:body>") + len("<w:body>")
+                data = (s[:k] + para * (megabytes * 2**20 // len(para.encode())) + s[k:]).encode()
+            z.writestr(info, data)
+    return path
+
+
+def test_a_word_file_that_unpacks_too_far_is_refused_unparsed(tmp_path):
+    """A 447 KB .docx expanding to 100 MB took 37 s and 784 MB; a 4 MB one died of MemoryError."""
+    import resource
+    bomb = word_bomb(tmp_path / "bomb.docx", 100)
+    assert bomb.stat().st_size < 1 << 20
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(loaders.LoadError) as e:
+        loaders.read(bomb)
+    assert "bomb.docx: too large for a reply letter: unpacks to 101 MB (word/document.xml alone 100 MB" in str(e.value)
+    assert "KG_MAX_UNPACKED" in str(e.value)
+    # refused from the zip directory: nothing was unpacked (a parse would have cost hundreds of MB)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024
+    # one line from the command, the rest of the batch loads
+    good = tmp_path / "good.txt"
+    good.write_text(TEXT, encoding="utf-8")
+    r = kg("load", "--store", tmp_path / "store", bomb, good, cwd=tmp_path)
+    assert r.returncode == 1 and "loaded 1 document(s)" in r.stdout, r.stdout + r.stderr
+    assert [l for l in r.stderr.splitlines() if l.startswith("kg: ")] == [f"kg: {e.value}"]
+    # past a raised limit, the text of a Word file is bounded too (KG_MAX_CHARS)
+    small = word_bomb(tmp_path / "small.docx", 8)
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(small)], cwd=tmp_path, capture_output=True,
+                       text=True, env={**os.environ, "KG_MAX_UNPACKED": str(10 << 20)})
+    assert r.returncode == 1 and "characters of text (limit 2,000,000, set KG_MAX_CHARS" in r.stderr, r.stderr
+
+
+def test_pdf_pages_and_text_are_bounded(tmp_path, monkeypatch):
+    pdf = tmp_path / "many.pdf"
+    pdf.write_bytes(minimal_pdf(["reply page %d" % i for i in range(12)]))
+    monkeypatch.setattr(loaders, "REPLY_MARKS", ("reply",))     # Helvetica writes no Chinese
+    assert "page 11" in loaders.read(pdf).text
+    monkeypatch.setattr(loaders, "MAX_PAGES", 10)
+    with pytest.raises(loaders.LoadError, match="many.pdf: too large for a reply letter: more than 10 pages"):
+        loaders.read(pdf)
+    monkeypatch.setattr(loaders, "MAX_PAGES", 300)
+    monkeypatch.setattr(loaders, "MAX_CHARS", 50)
+    with pytest.raises(loaders.LoadError, match="text layer longer than 50 characters.*KG_MAX_CHARS"):
+        loaders.read(pdf)
+
+
+def minimal_pdf(pages: list[str]) -> bytes:
+    """A valid PDF with one line of Latin text per page (Helvetica), written by hand."""
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for text in pages:
+        stream = f"BT /F1 12 Tf 72 720 Td ({text.encode('ascii', 'replace').decode()}) Tj ET".encode()
+        objs.append(f"<< /Length {len(stream)} >>\nstream\n{stream.decode()}\nendstream")
+        content = len(objs)
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content} 0 R "
+                    f"/Resources << /Font << /F1 3 0 R >> >> >>")
+        kids.append(f"{len(objs)} 0 R")
+    objs[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(pages)} >>"
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{o}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def as_user_without_rights(fn):
+    """Run fn() where file permissions apply: as this user when it is not root, else in a forked
+    child that has dropped to nobody (CI runs as root, and root reads everything). Returns what
+    fn returned, which must be JSON."""
+    if os.geteuid() != 0:
+        return fn()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:                       # the child: give up root for good, then run
+        try:
+            os.close(r)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            out = json.dumps(fn())
+        except BaseException as e:     # noqa: BLE001 — report anything to the parent
+            out = json.dumps({"child_error": repr(e)})
+        with os.fdopen(w, "w") as f:
+            f.write(out)
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r) as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    result = json.loads(data)
+    assert not (isinstance(result, dict) and "child_error" in result), result
+    return result
+
+
+def run_cli(*args) -> dict:
+    """kg's main() in this process (so that it can run as another user), its output captured."""
+    import contextlib
+    import io
+    from kg.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return {"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
+
+
+@pytest.fixture
+def open_tmp():
+    """A folder every user can enter (pytest's tmp_path is private to root)."""
+    import shutil
+    import tempfile
+    d = Path(tempfile.mkdtemp(prefix="kg-test-"))
+    d.chmod(0o755)
+    yield d
+    for p in [d, *d.rglob("*")]:
+        if not p.is_symlink():
+            p.chmod(0o755 if p.is_dir() else 0o644)
+    shutil.rmtree(d)
+
+
+def test_nothing_named_is_skipped_silently(open_tmp):
+    """An unreadable folder was skipped with "0 failed" and exit 0; .doc/.wps files, symlinked
+    folders and globs that match nothing were skipped without a word; a self-looping symlink was
+    "no such file"."""
+    root = open_tmp
+    letters = root / "letters"
+    (letters / "sub").mkdir(parents=True)
+    (letters / "good.txt").write_text(TEXT, encoding="utf-8")
+    (letters / "sub" / "also-good.txt").write_text(TEXT.replace("答复", "答复。", 1), encoding="utf-8")
+    (letters / "old.doc").write_bytes(loaders.OLE_MAGIC + b"\0" * 600)
+    (letters / "wps-letter.wps").write_bytes(loaders.OLE_MAGIC + b"\0" * 600)
+    (letters / "notes.json").write_text("{}")
+    (letters / "locked").mkdir()
+    (letters / "locked" / "hidden.txt").write_text(TEXT, encoding="utf-8")
+    (letters / "locked").chmod(0o300)                     # no read permission: cannot be listed
+    (letters / "secret.txt").write_text(TEXT.replace("答复", "答复！", 1), encoding="utf-8")
+    (letters / "secret.txt").chmod(0o200)
+    (letters / "loop.txt").symlink_to("loop.txt")         # a link to itself
+    (letters / "gone.txt").symlink_to("nowhere.txt")
+    (letters / "back").symlink_to("..")                    # folder links inside folders are not followed
+    other = root / "other"
+    other.mkdir()
+    (other / "linked-letter.txt").write_text(TEXT.replace("答复", "答复；", 1), encoding="utf-8")
+    (letters / "other.txt").symlink_to(other / "linked-letter.txt")   # file links are
+    empty = root / "empty"
+    empty.mkdir()
+    store = root / "store"
+    store.mkdir()
+    store.chmod(0o777)
+    run_cli("extract", other)                              # import what main() needs while we can
+    run_cli("load", "--store", root / "warm", other)
+    res = as_user_without_rights(lambda: run_cli("load", "--store", store, letters, root / "none-*.txt", empty,
+                                                 root / "missing.txt"))
+    assert res["code"] == 1, res
+    assert "Traceback" not in res["stderr"]
+    lines = [l for l in res["stderr"].splitlines() if l.startswith("kg: ") and "skipped" not in l]
+    expect = {f"{letters / 'locked'}: cannot read folder (Permission denied)",
+              f"{letters / 'secret.txt'}: cannot read (Permission denied)",
+              f"{letters / 'old.doc'}: unsupported format: Word 97-2003 (.doc)",
+              f"{letters / 'wps-letter.wps'}: unsupported format: WPS (.wps)",
+              f"{letters / 'loop.txt'}: symlink loop",
+              f"{letters / 'gone.txt'}: broken symlink (to nowhere.txt)",
+              f"{root / 'none-*.txt'}: no file matches this pattern",
+              f"{empty}: no documents in this folder",
+              f"{root / 'missing.txt'}: no such file"}
+    for e in expect:
+        assert any(l.startswith("kg: " + e) for l in lines), (e, lines)
+    assert len(lines) == len(expect), lines
+    assert "loaded 3 document(s)" in res["stdout"] and f"{len(expect)} failed" in res["stdout"], res
+    assert "kg: skipped 2 file(s)" in res["stderr"], res      # notes.json, and the folder link
+    # --verbose names them
+    res = as_user_without_rights(lambda: run_cli("extract", "-v", letters))
+    assert res["code"] == 1
+    assert f"kg: skipped {letters / 'notes.json'}: not a letter's format (.json)" in res["stderr"]
+    assert f"kg: skipped {letters / 'back'}: a symlink to a folder, not followed (name it to read it: ..)" in res["stderr"]
+    # a named folder that holds only other files is a failure too
+    (empty / "readme.md.bak").write_text("x")
+    res = run_cli("extract", empty)
+    assert res["code"] == 1 and "no documents in this folder (1 other file(s); --verbose lists them)" in res["stderr"]

@@ -246,7 +246,8 @@ def restore_lists(store, files) -> None:
             s.execute_write(lambda tx: tx.run(q, rows=rows).consume())
 
 
-def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: bool = True) -> BulkReport:
+def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: bool = True,
+              dask=None) -> BulkReport:
     """Extract, resolve, write CSV, import into the local server's (empty) database, index."""
     from kg.pipeline import batched, stream_graphs
     from kg.server import LocalServer
@@ -277,7 +278,7 @@ def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: b
                             "(load more letters without --bulk)")
     t0 = time.monotonic()
     graph, result = MemoryGraph(), LoadResult()
-    for batch in batched(stream_graphs(paths, failed, jobs=jobs, progress=progress), batch_size):
+    for batch in batched(stream_graphs(paths, failed, jobs=jobs, progress=progress, dask=dask), batch_size):
         graph.load(batch, result, batch_size)
     t1 = time.monotonic()
     if not graph.nodes:                 # nothing could be read: nothing to import

@@ -214,6 +214,12 @@ class Neo4jStore:
         return {"documents": labels.get("Document", 0) - rec["mentioned"], "nodes": sum(labels.values()), "relationships": sum(types.values()),
                 "labels": dict(sorted(labels.items())), "types": dict(sorted(types.items()))}
 
+    def known_hashes(self) -> dict[str, str]:
+        """{doc_id: content_hash} of every loaded document: kg load skips unchanged letters unread."""
+        with self.session(write=False) as s:
+            return {r["k"]: r["h"] for r in s.run("MATCH (d:Document) WHERE d.content_hash IS NOT NULL "
+                                                 "RETURN d.key AS k, d.content_hash AS h")}
+
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole graph, in the embedded store's shape (for export and viz)."""
         g = nx.MultiDiGraph()

@@ -66,7 +66,13 @@ def extract_indicators(doc) -> None:
     place = doc.ctx.place
     named = [x for x in doc.mentions if x.label in ("Institution", "Program")]   # sorted by start
     named_starts = [x.start for x in named]
-    named_sent = [doc.sentence_of(x.start) for x in named]
+    by_para: dict[int, tuple[list, list]] = {}      # paragraph → its named mentions and their starts, in order
+    for x in named:
+        s = doc.sentence_of(x.start)
+        if s is not None:
+            ms_, st_ = by_para.setdefault(s.para, ([], []))
+            ms_.append(x)
+            st_.append(x.start)
     for sent in doc.st.sentences:
         para_ms = None
         for m in FIGURE.finditer(text, sent.start, sent.end):
@@ -77,8 +83,8 @@ def extract_indicators(doc) -> None:
             if text[m.start() - 1: m.start()] in "第等和及" or text[m.end(): m.end() + 1] in "年月日号":
                 continue
             if para_ms is None:   # named earlier in the same paragraph
-                k = bisect.bisect_left(named_starts, sent.start)
-                para_ms = [x for x, s in zip(named[:k], named_sent[:k]) if s is not None and s.para == sent.para]
+                para, para_starts = by_para.get(sent.para, ([], []))
+                para_ms = para[:bisect.bisect_left(para_starts, sent.start)]
             value, unit, qualifier = value_of(m)
             ca = max(text.rfind(c, sent.start, m.start()) for c in "，,；;：:")
             ca = max(ca + 1, sent.start)

@@ -200,7 +200,11 @@ class Recognizer:
         return cover
 
     def inside_protected(self, a: int, b: int) -> bool:
-        return any(s <= a and b <= e for s, e in self.protected)
+        cover = self.__dict__.get("_protected")
+        if cover is None:
+            from kg.extract.spans import Intervals
+            cover = self.__dict__["_protected"] = Intervals(self.protected)
+        return cover.covers(a, b)
 
     def city_for(self, pos: int) -> Place | None:
         """The city that 市X refers to at `pos`: the nearest city named earlier in the sentence."""

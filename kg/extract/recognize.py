@@ -171,11 +171,12 @@ LISTED_BODY = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:办|局|委|厅)(?=[、，,�
 def _listed_bodies(rec: Recognizer, ms: list[Mention]) -> list[Mention]:
     """省发改委、数字办: a short name listed right after a body is a body too."""
     out = []
+    starts = {o.start for o in ms}
     for m in ms:
         if m.label != "Agency" or rec.text[m.end: m.end + 1] != "、":
             continue
         x = LISTED_BODY.match(rec.text, m.end + 1)
-        if not x or any(o.start == x.start() for o in ms):
+        if not x or x.start() in starts:
             continue
         short = x.group(0)
         place = rec.province.name if rec.province and not short.startswith(("省", "市")) else ""

@@ -6,7 +6,7 @@ import re
 
 from kg import data
 from kg.extract.mentions import Mention, TRIG, alt, is_generic, clean_name, INST_SUFFIX, suffix_kind, before_list
-from kg.extract.spans import Cover, in_range
+from kg.extract.spans import Cover, Intervals, in_range
 from kg.extract.structure import DATE_CN, iso_date
 from kg.records import Node, norm
 
@@ -337,10 +337,11 @@ def _joint_with(doc, sent, ms, subj, partners):
 
 def _cooperation_in_names(doc) -> None:
     """院省合作委员会 of 中国工程院、吉林省人民政府: bodies listed in a cooperation's name cooperate."""
+    starts = [x.start for x in doc.mentions]       # the mentions are sorted by start
     for m in doc.mentions:
         if m.label not in ("Event", "Institution") or "合作" not in m.name:
             continue
-        inner = [x for x in doc.mentions if x is not m and m.start <= x.start and x.end <= m.end
+        inner = [x for x in in_range(doc.mentions, starts, m.start, m.end) if x is not m and x.end <= m.end
                  and x.label in SUBJECT_LABELS]
         cut = doc.raw.text.find("合作", m.start, m.end)
         inner = [x for x in inner if x.end <= cut]
@@ -353,6 +354,7 @@ def _cooperation_in_names(doc) -> None:
 def _named_in_category_lists(doc, top) -> None:
     """比亚迪、广汽埃安等龙头企业: the items of a list closed by a category are named institutions."""
     text = doc.raw.text
+    named = Intervals((m.start, m.end) for m in doc.mentions)
     for sent in doc.st.sentences:
         for close in re.finditer(r"(?<![高同平相对均中初上次优特头一二三])等\s*(?:[\d一二三四五六七八九十百]+\s*[家所个])?(?:龙头|重点|骨干|科技型|领军|头部|知名)?"
                                  r"(?:企业|高校|院校|科研院所|医院|单位)", sent.text):
@@ -375,7 +377,7 @@ def _named_in_category_lists(doc, top) -> None:
                 name = clean_name(item)
                 if not (2 <= len(name) <= 16) or is_generic(name, "") or re.search(r"[\d的了在是将对和与]|^第", name):
                     continue
-                if any(m.start < b and a < m.end for m in doc.mentions):
+                if named.overlaps(a, b):
                     continue          # holds a named entity already (联合中南大学: a verb and a university)
                 node = _new_institution(doc, name, a, b)
                 _clear_created(node)

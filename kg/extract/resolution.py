@@ -5,10 +5,12 @@ make one entity, and so do the abbreviations a letter uses for what it named in 
 职务科技成果赋权改革试点, a policy without its place, a second plate, a bare 共同体)."""
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING
 
 from kg.extract.mentions import Mention, clean_name, policy_name
+from kg.extract.spans import Intervals
 from kg.records import Node, norm
 
 if TYPE_CHECKING:
@@ -91,18 +93,21 @@ def _resolve(doc: Doc) -> None:
 def _bare_anaphora(doc: Doc) -> None:
     """A bare alliance noun (共同体, 联盟) refers to the last named one before it."""
     text = doc.raw.text
+    named = Intervals((x.start, x.end) for x in doc.mentions)
+    added = []
     for word in ("共同体", "联盟"):
+        refs = sorted((x for x in doc.mentions if x.label == "Institution" and x.name.endswith(word)), key=lambda x: x.end)
+        ends = [x.end for x in refs]
         for m in re.finditer(word, text):
-            if any(x.start <= m.start() < x.end for x in doc.mentions):
+            if named.contains(m.start()):
                 continue
-            prev = [x for x in doc.mentions if x.end <= m.start() and x.label == "Institution" and x.name.endswith(word)]
-            if not prev:
+            k = bisect.bisect_right(ends, m.start())     # the last one named before it
+            if not k:
                 continue
-            ref = prev[-1]
+            ref = refs[k - 1]
             alias = Mention(m.start(), m.end(), word, "Institution", ref.name, ref.kind, source="anaphora")
-            doc.mentions.append(alias)
+            added.append(alias)
             doc.entity_of[id(alias)] = doc.entity_of[id(ref)]
             doc.node_for(alias).aliases.add(word)
+    doc.mentions += added
     doc.mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
-
-

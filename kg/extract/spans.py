@@ -21,6 +21,16 @@ class Intervals:
         i = bisect.bisect_right(self.starts, pos)
         return bool(i) and self.prefix_end[i - 1] > pos
 
+    def covers(self, a: int, b: int) -> bool:
+        """Does one span hold all of [a, b) (equal spans count)?"""
+        i = bisect.bisect_right(self.starts, a)
+        return bool(i) and self.prefix_end[i - 1] >= b
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Does any span share a character with [a, b)?"""
+        i = bisect.bisect_left(self.starts, b)
+        return bool(i) and self.prefix_end[i - 1] > a
+
 
 class Cover(Intervals):
     """Answers "is [a, b) strictly inside a longer span of this set?" in O(log n)."""

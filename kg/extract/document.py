@@ -63,8 +63,18 @@ class Doc:
         for k, v in props.items():
             if v:
                 rel.properties.setdefault(k, v)
+        self.add_evidence(rel, a, b)
+
+    def add_evidence(self, element, a: int, b: int) -> None:
+        """Quote text[a:b] once on a node or relationship (a set beside each list: a name said a
+        thousand times in a long letter must not cost a thousand comparisons each time)."""
         ev = self.evidence(a, b)
-        if ev not in rel.evidence:
-            rel.evidence.append(ev)
+        by_element = self.__dict__.setdefault("_seen", {})
+        seen = by_element.get(id(element))
+        if seen is None:
+            seen = by_element[id(element)] = set(element.evidence)
+        if ev not in seen:
+            seen.add(ev)
+            element.evidence.append(ev)
 
 

@@ -150,7 +150,5 @@ def _place_node(doc, place, surface: str, a: int, b: int) -> Node:
         node.aliases.add(place.short)
     if surface.startswith("我"):
         node.aliases.add(surface)
-    ev = doc.evidence(a, b)
-    if ev not in node.evidence:
-        node.evidence.append(ev)
+    doc.add_evidence(node, a, b)
     return node

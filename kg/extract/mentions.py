@@ -208,7 +208,8 @@ class Recognizer:
 
     def city_for(self, pos: int) -> Place | None:
         """The city that 市X refers to at `pos`: the nearest city named earlier in the sentence."""
-        sent_start = max(self.text.rfind(c, 0, pos) for c in "。\n")
+        floor = max(0, pos - 300)
+        sent_start = max(floor - 1, *(self.text.rfind(c, floor, pos) for c in "。\n"))
         best = None
         for m in self.gaz.place_re.finditer(self.text, sent_start + 1, pos):
             p = self.gaz.places[m.group(0)]
@@ -429,7 +430,8 @@ class Recognizer:
         out = []
         for close in PROG_LIST_END.finditer(self.text):
             end = close.start()
-            a = max(self.text.rfind(c, 0, end) for c in "，,。；;：:\n") + 1
+            floor = max(0, end - 120)       # a list runs within its clause: never look back further
+            a = max(floor - 1, *(self.text.rfind(c, floor, end) for c in "，,。；;：:\n")) + 1
             items, pos = [], a
             for part in re.split(r"[、和及]", self.text[a:end]):
                 items.append((pos, pos + len(part)))

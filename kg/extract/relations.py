@@ -440,9 +440,7 @@ def _new_institution(doc, name: str, a: int, b: int) -> Node:
         node = doc.entities[key] = Node("Institution", name, kind=kind or suffix_kind(name, INST_SUFFIX) or "institution")
         node.properties["_created"] = True
     node.aliases.add(surface)
-    ev = doc.evidence(a, b)
-    if ev not in node.evidence:
-        node.evidence.append(ev)
+    doc.add_evidence(node, a, b)
     return node
 
 

@@ -83,9 +83,7 @@ def _resolve(doc: Doc) -> None:
         for k, v in m.properties.items():
             if not k.startswith("_"):
                 node.properties.setdefault(k, v)
-        ev = doc.evidence(m.start, m.end)
-        if ev not in node.evidence:
-            node.evidence.append(ev)
+        doc.add_evidence(node, m.start, m.end)
         doc.entity_of[id(m)] = key
     _bare_anaphora(doc)
 

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg import data
+from kg.extract.spans import Intervals
 from kg.extract.trie import union
 
 FRAME = data.load("lexicon")["frame"]
@@ -312,11 +313,14 @@ def _parts(st: Structure, lines) -> list[Part]:
                 heads.append(Part(kind, number, title, p + (len(l) - len(l.lstrip(" \t\u3000"))), end_of_body))
                 break
     rank = {"section": 0, "next_steps": 0, "item": 1}
-    for i, h in enumerate(heads):
-        for later in heads[i + 1:]:
-            if rank[later.kind] <= rank[h.kind]:
-                h.end = later.start
-                break
+    # each part ends where the next part of its rank or above starts: one pass from the end
+    next_at = [None, None]        # the start of the nearest later head of rank ≤ 0, ≤ 1
+    for h in reversed(heads):
+        r = rank[h.kind]
+        if next_at[r] is not None:
+            h.end = next_at[r]
+        for k in range(r, 2):
+            next_at[k] = h.start
     return heads
 
 
@@ -368,7 +372,7 @@ def split_sentences(text: str, start: int, noise) -> list[Sentence]:
     out: list[Sentence] = []
     para = 0
     pos = start
-    noisy = lambda a: any(s <= a < e for s, e in noise)
+    noisy = Intervals(noise).contains
     for m in SENTENCE_END.finditer(text, start):
         end = m.end() if m.group(0) != "\n" else m.start()
         _add(out, text, pos, end, para, noisy)

@@ -155,7 +155,7 @@ def cmd_export(args) -> int:
 def cmd_viz(args) -> int:
     from kg import viz
     store = _store(args)
-    g = _graph(store)
+    full = g = _graph(store)
     try:
         if args.focus:
             g, what = viz.focus_view(g, args.focus, args.depth)
@@ -169,7 +169,7 @@ def cmd_viz(args) -> int:
         _err(str(e))
         return 1
     g, note = viz.limit(g, args.max_nodes)
-    viz.write_html(g, Path(args.output), title=f"kg — {what}", note=note)
+    viz.write_html(g, Path(args.output), title=f"kg — {what}", note=note, documents=viz.document_index(full))
     print(f"wrote {args.output} ({what}: {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships)")
     if note:
         print(f"note: {note}")

@@ -147,8 +147,10 @@ def cmd_export(args) -> int:
     from kg.export import export
     store = _store(args)
     g = _graph(store)
-    export(g, args.format, Path(args.output))
-    print(f"wrote {args.output} ({args.format}: {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships)")
+    export(g, args.format, args.output)
+    where = "standard output" if args.output == "-" else args.output
+    print(f"wrote {where} ({args.format}: {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships)",
+          file=sys.stderr if args.output == "-" else sys.stdout)
     return 0
 
 

@@ -35,6 +35,22 @@ class NamedQuery:
     cypher: str | None
     sparql: str | None
 
+    @property
+    def columns(self) -> list[str]:
+        """The query's output columns: the SPARQL twin's projection, else the Cypher RETURN's names."""
+        if self.sparql:
+            try:
+                from rdflib.plugins.sparql import prepareQuery
+                return [str(v) for v in prepareQuery(self.sparql).algebra.get("PV", [])]
+            except Exception:
+                pass
+        if self.cypher:
+            body = re.sub(r"//[^\n]*", "", self.cypher)
+            last = re.split(r"\bRETURN\b", body, flags=re.I)[-1]
+            last = re.split(r"\b(ORDER\s+BY|LIMIT|SKIP)\b", last, flags=re.I)[0]
+            return re.findall(r"\bAS\s+(\w+)", last, flags=re.I)
+        return []
+
     def bind(self, given: dict[str, str]) -> dict[str, str]:
         unknown = set(given) - set(self.params)
         if unknown:
@@ -224,10 +240,14 @@ def format_rows(cols: list[str], rows: list[list], fmt: str, wide: bool = False,
     clean = lambda s: re.sub(r"[\r\n\t]+", " ", s)
     cells = [[clean(_cell(v)) for v in r] for r in rows]
     widths = [max([_display_width(c)] + [_display_width(r[i]) for r in cells]) for i, c in enumerate(cols)]
-    if not wide:
-        if width is None:
-            import shutil
+    if width is None and not wide:       # a terminal (or $COLUMNS) sets the width; a pipe gets whole cells
+        import shutil
+        import sys
+        if "COLUMNS" in os.environ or sys.stdout.isatty():
             width = shutil.get_terminal_size((120, 24)).columns
+        else:
+            wide = True
+    if not wide:
         fitted = _fit(widths, width)
         cells = [[_truncate(v, fitted[i]) for i, v in enumerate(r)] for r in cells]
         cols = [_truncate(c, fitted[i]) for i, c in enumerate(cols)]

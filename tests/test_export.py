@@ -111,7 +111,7 @@ def test_csv_loads_with_neo4j_offline_importer(store, tmp_path):
     lib = LocalServer.from_env().cache / "lib"
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
     imp = subprocess.run(["java", "-Xmx512m", "-cp", str(lib / "*"), "org.neo4j.cli.AdminTool",
-                          *csv_export.import_command(folder)], capture_output=True, text=True, env=env)
+                          *csv_export.import_command(folder)], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert imp.returncode == 0, imp.stdout[-3000:] + imp.stderr[-3000:]
     assert f"{store.g.number_of_nodes()} nodes" in imp.stdout
     assert f"{store.g.number_of_edges()} relationships" in imp.stdout

@@ -23,8 +23,8 @@ def queries_dir() -> Path:
     env = os.environ.get("KG_QUERIES_DIR")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent
-    return here.parent / "queries"
+    from kg.resources import resource_dir
+    return resource_dir("queries")
 
 
 @dataclass

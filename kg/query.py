@@ -170,7 +170,8 @@ def plain(v):
     if isinstance(v, Node):
         return {"_labels": sorted(v.labels), **{k: plain(x) for k, x in v.items() if k not in HIDDEN}}
     if isinstance(v, Relationship):
-        ends = [n.get("name", n.element_id) if n is not None else None for n in (v.start_node, v.end_node)]
+        # the ends by name when the driver has their properties (in a path), else by element id
+        ends = [(n.get("name") or n.element_id) if n is not None else None for n in (v.start_node, v.end_node)]
         return {"_type": v.type, "_start": ends[0], "_end": ends[1],
                 **{k: plain(x) for k, x in v.items() if k not in HIDDEN}}
     if isinstance(v, Path):

@@ -105,8 +105,9 @@ def render(g: nx.MultiDiGraph, title: str = "kg", note: str = "", documents: dic
 
     def support(d: dict) -> dict:
         all_docs = d.get("docs", [])
+        ev = list(dict.fromkeys(map(_ev, d.get("evidence", []))))[:MAX_EVIDENCE]   # one sentence said twice is shown once
         return {"d": [docs.ref(x) for x in all_docs[:MAX_DOCS]], "c": len(all_docs),
-                "e": [[docs.ref(doc), sent.ref(s)] for doc, s in map(_ev, d.get("evidence", [])[:MAX_EVIDENCE])],
+                "e": [[docs.ref(doc), sent.ref(s)] for doc, s in ev],
                 "p": _props(d.get("properties", {}))}
 
     info = []

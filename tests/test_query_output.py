@@ -52,3 +52,19 @@ def test_a_cypher_syntax_error_is_one_line(neo4j_store):
     p = kg("query", "--neo4j", "--cypher", "MATCH (n) RETRN n", check=False)
     assert p.returncode == 2 and "Traceback" not in p.stderr
     assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+
+
+def test_find_documents_and_name_resolution_on_neo4j(neo4j_store):
+    from conftest import FIXTURES
+    neo4j_store.load([extract_one(SEED), extract_one(FIXTURES / "hubei-kjt-2023-101.txt")])
+    hits = json.loads(kg("find", "--neo4j", "省科技厅", "--format", "json").stdout)
+    assert hits[0]["name"] == "吉林省科学技术厅" and hits[0]["label"] == "Agency" and hits[0]["documents"] == 1
+    hits = json.loads(kg("find", "--neo4j", "魏志", "--format", "json").stdout)
+    assert hits[0]["name"] == "魏志鹏"
+    docs = json.loads(kg("documents", "--neo4j", "--format", "json").stdout)
+    row = next(d for d in docs if d["id"] == "jilin-kjt-2022-L37")
+    assert row["title"] == "对省政协十二届五次会议第L37号委员提案的答复" and row["replier"] == "吉林省科学技术厅"
+    p = kg("query", "--neo4j", "entity_facts", "--param", "name=省政协", check=False)
+    assert p.returncode == 2 and "中国人民政治协商会议湖北省委员会" in p.stderr and "中国人民政治协商会议吉林省委员会" in p.stderr
+    p = kg("query", "--neo4j", "members", "--param", "of=共同体", "--format", "json")
+    assert "→ 科技成果转移转化共同体" in p.stderr and json.loads(p.stdout)

@@ -302,7 +302,7 @@ def cmd_query(args) -> int:
         else:
             raise q.QueryError("name a query, or give --cypher/--sparql, or --list")
     except q.QueryError as e:
-        _err(str(e))
+        _err(_first_line(e))        # a syntax error's first line says what and where; the caret drawing goes
         return USAGE
     _table(cols, rows, args)
     return OK

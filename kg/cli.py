@@ -246,10 +246,19 @@ def _resolve_names(nq, params: dict, args, graph_of) -> dict:
     (省政协: two provinces' committees) with its candidates rather than answering for both."""
     from kg import find
     out = dict(params)
+    store = _store(args)
     for k, v in params.items():
         if k not in find.NAME_PARAMS or not v:
             continue
-        hits = find.find_neo4j(_store(args), v, 50) if args.neo4j else find.find(graph_of(), v, 50)
+        if not args.neo4j and hasattr(store, "query") and hasattr(store, "find"):
+            # a store that answers named queries from its own indexes: ask its index, not the whole graph
+            ids = store.find(v)
+            if len(ids) > 1:
+                raise UsageError(f"--param {k}: {v!r} names {len(ids)} entities: {'; '.join(ids[:10])}. Give the full name")
+            if len(ids) == 1 and ids[0].split(":", 1)[-1] != v:
+                _err(f"--param {k}: {v} → {ids[0]}")
+            continue
+        hits = find.find_neo4j(store, v, 50) if args.neo4j else find.find(graph_of(), v, 50)
         try:
             hit = find.resolve(hits, v)
         except find.Ambiguous as e:

@@ -253,10 +253,11 @@ def _resolve_names(nq, params: dict, args, graph_of) -> dict:
         if not args.neo4j and hasattr(store, "query") and hasattr(store, "find"):
             # a store that answers named queries from its own indexes: ask its index, not the whole graph
             ids = store.find(v)
+            shown = [f"{i.split(':', 1)[-1]} ({i.split(':', 1)[0]})" for i in ids]      # ids are LABEL:KEY
             if len(ids) > 1:
-                raise UsageError(f"--param {k}: {v!r} names {len(ids)} entities: {'; '.join(ids[:10])}. Give the full name")
+                raise UsageError(f"--param {k}: {v!r} names {len(ids)} entities: {'; '.join(shown[:10])}. Give the full name")
             if len(ids) == 1 and ids[0].split(":", 1)[-1] != v:
-                _err(f"--param {k}: {v} → {ids[0]}")
+                _err(f"--param {k}: {v} → {shown[0]}")
             continue
         hits = find.find_neo4j(store, v, 50) if args.neo4j else find.find(graph_of(), v, 50)
         try:

@@ -258,6 +258,8 @@ def _resolve_names(nq, params: dict, args, graph_of) -> dict:
                 raise UsageError(f"--param {k}: {v!r} names {len(ids)} entities: {'; '.join(shown[:10])}. Give the full name")
             if len(ids) == 1 and ids[0].split(":", 1)[-1] != v:
                 _err(f"--param {k}: {v} → {shown[0]}")
+            if not ids:
+                _err(f"--param {k}: no entity is named {v!r}; `kg find {v}` searches by part of a name")
             continue
         hits = find.find_neo4j(store, v, 50) if args.neo4j else find.find(graph_of(), v, 50)
         try:

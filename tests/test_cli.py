@@ -220,3 +220,10 @@ def test_every_argument_has_help_with_an_example():
             if a.dest == "help":
                 continue
             assert a.help and "e.g." in a.help, (name, a.dest)
+
+
+def test_shortest_path_names_each_step_with_its_type_and_direction(tmp_path):
+    _seeded(tmp_path)
+    rows = json.loads(kg("query", "shortest_path", "--param", "from=湖北省财政厅", "--param", "to=湖北省科学技术厅",
+                         "--format", "json", cwd=tmp_path).stdout)
+    assert rows == [{"hops": 2, "path": "湖北省财政厅 -[ISSUED]→ 湖北省科技成果转化激励办法 ←[ISSUED]- 湖北省科学技术厅"}]

@@ -28,7 +28,7 @@ def _store(args):
         return Neo4jStore()
     from kg.store import EmbeddedStore
     path = Path(args.store or os.environ.get("KG_STORE") or "kg-data")
-    if args.command != "load" and not (path.is_dir() and any(path.iterdir())):
+    if args.command != "load" and not path.is_dir():
         where = "--store" if args.store else "$KG_STORE" if os.environ.get("KG_STORE") else "the default ./kg-data"
         raise UsageError(f"{path}: no store there ({where}); `kg load --store {path} LETTERS…` creates one")
     return EmbeddedStore(path)

@@ -1,4 +1,8 @@
-"""The `kg` command: extract, load, stats, export, viz, remove."""
+"""The `kg` command: extract, load, stats, documents, find, export, viz, query, remove, eval, neo4j.
+
+Exit status: 0 done; 1 some inputs failed or were not found (a file that is not a letter,
+a document or entity that is not in the store, nothing to score); 2 a usage or
+configuration error (bad option, no store at the path given, Neo4j unreachable)."""
 from __future__ import annotations
 
 import argparse
@@ -9,14 +13,24 @@ from pathlib import Path
 
 from kg import __version__
 
+OK, FAILED, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in the command line or the configuration: one line, exit status 2."""
+
 
 def _store(args):
-    """The store a command works on: Neo4j with --neo4j, else the embedded store."""
+    """The store a command works on: Neo4j with --neo4j, else the embedded store. Only
+    `kg load` creates an embedded store; the other commands refuse a path that holds none."""
     if getattr(args, "neo4j", False):
         from kg.store.neo4j_store import Neo4jStore
         return Neo4jStore()
     from kg.store import EmbeddedStore
     path = Path(args.store or os.environ.get("KG_STORE") or "kg-data")
+    if args.command != "load" and not path.is_dir():
+        where = "--store" if args.store else "$KG_STORE" if os.environ.get("KG_STORE") else "the default ./kg-data"
+        raise UsageError(f"{path}: no store there ({where}); `kg load --store {path} LETTERS…` creates one")
     return EmbeddedStore(path)
 
 
@@ -147,15 +161,21 @@ def cmd_export(args) -> int:
     from kg.export import export
     store = _store(args)
     g = _graph(store)
-    export(g, args.format, Path(args.output))
-    print(f"wrote {args.output} ({args.format}: {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships)")
+    export(g, args.format, args.output)
+    where = "standard output" if args.output == "-" else args.output
+    print(f"wrote {where} ({args.format}: {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships)",
+          file=sys.stderr if args.output == "-" else sys.stdout)
     return 0
 
 
 def cmd_viz(args) -> int:
     from kg import viz
+    if args.focus and args.document:
+        raise UsageError("--focus and --document are two different views: give one of them")
+    if (args.focus or args.document) and args.view != "all":
+        raise UsageError(f"--view {args.view} is a view of the whole store: drop --focus/--document, or --view")
     store = _store(args)
-    g = _graph(store)
+    full = g = _graph(store)
     try:
         if args.focus:
             g, what = viz.focus_view(g, args.focus, args.depth)
@@ -167,13 +187,93 @@ def cmd_viz(args) -> int:
             what = "whole store"
     except viz.ViewError as e:
         _err(str(e))
-        return 1
+        return FAILED
     g, note = viz.limit(g, args.max_nodes)
-    viz.write_html(g, Path(args.output), title=f"kg — {what}", note=note)
+    viz.write_html(g, Path(args.output), title=f"kg — {what}", note=note, documents=viz.document_index(full))
     print(f"wrote {args.output} ({what}: {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships)")
     if note:
         print(f"note: {note}")
-    return 0
+    return OK
+
+
+def _table(cols: list[str], rows: list[list], args) -> None:
+    from kg import query as q
+    print(q.format_rows(cols, rows, args.format, wide=getattr(args, "wide", False), bom=getattr(args, "bom", False)))
+
+
+def cmd_documents(args) -> int:
+    """The loaded documents: id, title, date, replying body, source file."""
+    cols = ["id", "title", "date", "replier", "source"]
+    if args.neo4j:
+        from kg import query as q
+        _, rows = q.run_cypher(_store(args), (
+            "MATCH (d:Document) OPTIONAL MATCH (a)-[:ISSUED]->(d) "
+            "WITH d, collect(a.name) AS by "
+            "RETURN d.key AS id, d.name AS title, d.date AS date, by AS replier, d.source AS source ORDER BY id"), {})
+        rows = [[r[0], r[1], r[2], "、".join(sorted(r[3])), r[4]] for r in rows]
+    else:
+        from kg.viz import document_index
+        store = _store(args)
+        g = _graph(store)
+        index = document_index(g)
+        sources = {v: d.get("properties", {}).get("source", "") for v, d in g.nodes(data=True) if d.get("label") == "Document"}
+        known = getattr(store, "documents", {}) or {}
+        ids = sorted(set(index) | set(known))
+        rows = []
+        for i in ids:
+            m = index.get(i, {})
+            src = (known.get(i) or {}).get("source") or sources.get(f"Document:{i}", "")
+            rows.append([i, m.get("title", ""), m.get("date", ""), m.get("replier", ""), src])
+    _table(cols, rows, args)
+    return OK
+
+
+def cmd_find(args) -> int:
+    from kg import find
+    if args.neo4j:
+        hits = find.find_neo4j(_store(args), args.text, args.limit)
+    else:
+        hits = find.find(_graph(_store(args)), args.text, args.limit, set(args.label) if args.label else None)
+    if args.label and args.neo4j:
+        hits = [h for h in hits if h.label in set(args.label)]
+    _table(["name", "label", "place", "documents", "matched", "id"],
+           [[h.name, h.label, h.place, h.documents, h.matched if h.matched != h.name else "", h.id] for h in hits], args)
+    return OK if hits else FAILED
+
+
+def _resolve_names(nq, params: dict, args, graph_of) -> dict:
+    """Say which entity each name parameter resolved to, and refuse an ambiguous short form
+    (省政协: two provinces' committees) with its candidates rather than answering for both."""
+    from kg import find
+    out = dict(params)
+    store = _store(args)
+    for k, v in params.items():
+        if k not in find.NAME_PARAMS or not v:
+            continue
+        if not args.neo4j and hasattr(store, "query") and hasattr(store, "find"):
+            # a store that answers named queries from its own indexes: ask its index, not the whole graph
+            ids = store.find(v)
+            shown = [f"{i.split(':', 1)[-1]} ({i.split(':', 1)[0]})" for i in ids]      # ids are LABEL:KEY
+            if len(ids) > 1:
+                raise UsageError(f"--param {k}: {v!r} names {len(ids)} entities: {'; '.join(shown[:10])}. Give the full name")
+            if len(ids) == 1 and ids[0].split(":", 1)[-1] != v:
+                _err(f"--param {k}: {v} → {shown[0]}")
+            if not ids:
+                _err(f"--param {k}: no entity is named {v!r}; `kg find {v}` searches by part of a name")
+            continue
+        hits = find.find_neo4j(store, v, 50) if args.neo4j else find.find(graph_of(), v, 50)
+        try:
+            hit = find.resolve(hits, v)
+        except find.Ambiguous as e:
+            raise UsageError(f"--param {k}: {e}") from None
+        if hit is None:
+            near = "; ".join(f"{h.name} ({h.label})" for h in hits[:5])
+            _err(f"--param {k}: no entity is named {v!r}" + (f"; names containing it: {near}" if near else ""))
+        else:
+            if hit.name != v:
+                _err(f"--param {k}: {v} → {hit.name} ({hit.label}{', ' + hit.place if hit.place else ''})")
+            out[k] = hit.name
+    return out
 
 
 def cmd_query(args) -> int:
@@ -183,7 +283,9 @@ def cmd_query(args) -> int:
             for nq in q.library().values():
                 params = ", ".join(k + (f"={v}" if v else "") for k, v in nq.params.items())
                 print(f"{nq.name}({params})\n    {nq.description}")
-            return 0
+                if nq.columns:
+                    print(f"    columns: {', '.join(nq.columns)}")
+            return OK
         given = dict(_kv(p) for p in args.param)
         if args.cypher:
             if not args.neo4j:
@@ -199,6 +301,12 @@ def cmd_query(args) -> int:
                 raise q.QueryError(f"no query named {args.name!r}; `kg query --list` shows them")
             nq = lib[args.name]
             params = nq.bind(given)
+            cache: dict = {}
+            def graph_of():
+                if "g" not in cache:
+                    cache["g"] = _graph(_store(args))
+                return cache["g"]
+            params = _resolve_names(nq, params, args, graph_of)
             if args.neo4j:
                 cols, rows = q.run_cypher(_store(args), nq.cypher, params)
             else:      # answered from the embedded store's indexes (kg/store/queries.py)
@@ -206,16 +314,16 @@ def cmd_query(args) -> int:
         else:
             raise q.QueryError("name a query, or give --cypher/--sparql, or --list")
     except q.QueryError as e:
-        _err(str(e))
-        return 2
-    print(q.format_rows(cols, rows, args.format))
-    return 0
+        _err(_first_line(e))        # a syntax error's first line says what and where; the caret drawing goes
+        return USAGE
+    _table(cols, rows, args)
+    return OK
 
 
 def _kv(s: str) -> tuple[str, str]:
     k, eq, v = s.partition("=")
     if not eq:
-        raise SystemExit(f"kg: --param takes NAME=VALUE, not {s!r}")
+        raise UsageError(f"--param takes NAME=VALUE, not {s!r}")
     return k.strip(), v
 
 
@@ -223,10 +331,15 @@ def cmd_eval(args) -> int:
     from kg.evaluate import evaluate
     for p in (args.docs, args.gold):
         if not Path(p).is_dir():
-            _err(f"{p}: not a folder")
-            return 2
+            raise UsageError(f"{p}: not a folder")
+    stems = {p.stem for p in Path(args.docs).iterdir() if p.is_file()}
+    gold = sorted(Path(args.gold).glob("*.json"))
+    if not any(g.stem in stems for g in gold):
+        _err(f"nothing to score: none of the {len(gold)} gold file(s) in {args.gold} (NAME.json) "
+             f"has a document NAME.* in {args.docs}")
+        return FAILED
     evaluate(Path(args.docs), Path(args.gold), verbose=args.verbose)
-    return 0
+    return OK
 
 
 def cmd_neo4j(args) -> int:
@@ -249,78 +362,133 @@ def cmd_neo4j(args) -> int:
                       f"user {USER} password-file {server.password_file}")
             else:
                 print(f"not running (data {server.home}, password-file {server.password_file})")
-                return 3
+                return FAILED
     except ServerError as e:
         _err(str(e))
-        return 2
-    return 0
+        return USAGE
+    return OK
+
+
+class _Help(argparse.RawDescriptionHelpFormatter):
+    pass
 
 
 def build_parser() -> argparse.ArgumentParser:
     from kg.export import FORMATS
-    ap = argparse.ArgumentParser(prog="kg", description="Knowledge graph of Chinese government reply letters.")
+    ap = argparse.ArgumentParser(
+        prog="kg", formatter_class=_Help,
+        description="A knowledge graph of Chinese government reply letters: load letters, then query, "
+                    "find, export or draw the graph.",
+        epilog="exit status: 0 done, 1 some inputs failed or were not found, 2 usage or configuration error\n"
+               "example: kg load corpus/ && kg find 科技厅 && kg viz -o graph.html")
     ap.add_argument("--version", action="version", version=f"kg {__version__}")
-    sub = ap.add_subparsers(dest="command", required=True)
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def cmd(name, help, example):
+        return sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".",
+                              epilog=f"example:\n  {example}", formatter_class=_Help)
 
     def with_store(p):
-        p.add_argument("--store", metavar="DIR", help="embedded store folder (default $KG_STORE or ./kg-data)")
+        p.add_argument("--store", metavar="DIR",
+                       help="embedded store folder (default $KG_STORE, else ./kg-data), e.g. --store ~/kg-data")
         p.add_argument("--neo4j", action="store_true",
-                       help="use Neo4j (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE)")
+                       help="use Neo4j instead, configured by NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, "
+                            "NEO4J_DATABASE, e.g. NEO4J_URI=bolt://127.0.0.1:7687 kg stats --neo4j")
         return p
 
-    p = sub.add_parser("extract", help="print the graph of documents as JSON, touching no store")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--format", choices=["json"], default="json")
-    p.add_argument("-v", "--verbose", action="store_true", help="list the files in folders that were skipped")
+    def with_table(p, formats=("table", "csv", "json")):
+        p.add_argument("--format", choices=formats, default="table",
+                       help="table (cells cut to the terminal width), csv (lists as JSON) or json, e.g. --format csv")
+        p.add_argument("--wide", action="store_true", help="table cells whole, not cut to the terminal, e.g. --wide")
+        p.add_argument("--bom", action="store_true",
+                       help="start CSV with a byte-order mark, for Excel, e.g. --format csv --bom > out.csv")
+        return p
+
+    p = cmd("extract", "print the graph of documents as JSON, touching no store",
+            "kg extract corpus/jilin-kjt-2022-L37.txt > graph.json")
+    p.add_argument("files", nargs="+", metavar="FILE", help="letters: files, folders or globs, e.g. corpus/ letters/*.pdf")
+    p.add_argument("--format", choices=["json"], default="json", help="json (the only one), e.g. --format json")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="list the files in folders that were skipped, e.g. -v")
     p.set_defaults(func=cmd_extract)
-    p = with_store(sub.add_parser("load", help="load documents (files or folders) into the store"))
-    p.add_argument("paths", nargs="+")
+
+    p = with_store(cmd("load", "load letters (files or folders) into the store", "kg load corpus/ more-letters/"))
+    p.add_argument("paths", nargs="+", metavar="PATH", help="letters: files, folders (read recursively) or globs, e.g. corpus/")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                   help="extract on N processes (default: every core when there are 200 documents or more)")
+                   help="extract on N processes (default: every core from 200 letters up), e.g. --jobs 2")
     p.add_argument("--batch", type=int, default=500, metavar="B",
-                   help="documents per store transaction (default 500)")
+                   help="letters per store transaction (default 500), e.g. --batch 100")
     p.add_argument("--bulk", action="store_true",
-                   help="with --neo4j: a first load into the empty database of `kg neo4j start` by Neo4j's offline importer")
+                   help="with --neo4j: a first load into the empty database of `kg neo4j start` by Neo4j's "
+                        "offline importer, e.g. kg load --neo4j --bulk letters/")
     p.add_argument("--dask", metavar="ADDRESS",
-                   help="extract on a Dask cluster (scheduler address, or 'local' for --jobs local workers)")
-    p.add_argument("-v", "--verbose", action="store_true", help="list the files in folders that were skipped")
+                   help="extract on a Dask cluster (scheduler address, or 'local' for --jobs local workers), "
+                        "e.g. --dask tcp://10.0.0.5:8786")
+    p.add_argument("-v", "--verbose", action="store_true", help="list the files in folders that were skipped, e.g. -v")
     p.set_defaults(func=cmd_load)
-    p = with_store(sub.add_parser("remove", help="retract a document's facts from the store"))
-    p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+
+    p = with_store(cmd("remove", "retract a document's facts from the store", "kg remove jilin-kjt-2022-L37"))
+    p.add_argument("doc_ids", nargs="+", metavar="DOC_ID",
+                   help="document ids (the file name without extension; `kg documents` lists them), e.g. jilin-kjt-2022-L37")
     p.set_defaults(func=cmd_remove)
-    p = with_store(sub.add_parser("stats", help="counts by label and by relationship type"))
-    p.add_argument("--format", choices=["table", "json"], default="table")
+
+    p = with_store(cmd("stats", "counts by label and by relationship type", "kg stats --format json"))
+    p.add_argument("--format", choices=["table", "json"], default="table", help="table or json, e.g. --format json")
     p.set_defaults(func=cmd_stats)
-    p = with_store(sub.add_parser("export", help="write the store as json, graphml, ttl, jsonld or nt"))
-    p.add_argument("--format", choices=FORMATS, required=True)
-    p.add_argument("-o", "--output", required=True)
+
+    p = with_table(with_store(cmd("documents", "list the loaded documents: id, title, date, replying body, source file",
+                                  "kg documents --format csv --bom > documents.csv")))
+    p.set_defaults(func=cmd_documents)
+
+    p = with_table(with_store(cmd("find", "find entities by part of a name or alias, best match first",
+                                  "kg find 科技厅 --label Agency")))
+    p.add_argument("text", metavar="TEXT", help="part of a name or alias, e.g. 魏志 or 省政协")
+    p.add_argument("--label", action="append", metavar="LABEL",
+                   help="only this label (repeatable), e.g. --label Agency --label Institution")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20), e.g. --limit 50")
+    p.set_defaults(func=cmd_find)
+
+    p = with_store(cmd("export", "write the store as json, graphml (Gephi), csv (Excel, neo4j-admin import), "
+                                 "ttl, jsonld or nt", "kg export --format graphml -o kg.graphml"))
+    p.add_argument("--format", choices=FORMATS, required=True, help=f"one of {', '.join(FORMATS)}, e.g. --format ttl")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="file to write, - for standard output, a folder for csv, e.g. -o kg.ttl, -o -, -o csv-out/")
     p.set_defaults(func=cmd_export)
-    p = with_store(sub.add_parser("viz", help="write an interactive HTML graph that opens offline"))
-    p.add_argument("-o", "--output", default="graph.html")
-    p.add_argument("--focus", metavar="NAME", help="the ego network of an entity (name or alias)")
-    p.add_argument("--depth", type=int, default=1, help="steps out from --focus (default 1)")
-    p.add_argument("--document", metavar="DOC_ID", help="one document's graph")
+
+    p = with_store(cmd("viz", "write an interactive HTML graph that opens offline",
+                       "kg viz --focus 省科技厅 --depth 2 -o ego.html"))
+    p.add_argument("-o", "--output", default="graph.html", metavar="FILE", help="the page (default graph.html), e.g. -o ego.html")
+    view = p.add_mutually_exclusive_group()
+    view.add_argument("--focus", metavar="NAME", help="the neighbourhood of an entity (name or alias), e.g. --focus 省科技厅")
+    view.add_argument("--document", metavar="DOC_ID", help="one document's graph, e.g. --document jilin-kjt-2022-L37")
+    p.add_argument("--depth", type=int, default=1, metavar="N", help="steps out from --focus (default 1), e.g. --depth 2")
     p.add_argument("--view", choices=["all", "co-issuance"], default="all",
-                   help="co-issuance: bodies linked by the policies they issued together")
-    p.add_argument("--max-nodes", type=int, default=1500, help="keep the best-connected nodes beyond this (default 1500)")
+                   help="all, or co-issuance: bodies linked by the policies they issued together, e.g. --view co-issuance")
+    p.add_argument("--max-nodes", type=int, default=1500, metavar="N",
+                   help="keep the N best-connected nodes beyond this (default 1500), e.g. --max-nodes 5000")
     p.set_defaults(func=cmd_viz)
-    p = with_store(sub.add_parser("query", help="run a named query, or read-only Cypher or SPARQL"))
-    p.add_argument("name", nargs="?", help="a named query from queries/ (see --list)")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
-    p.add_argument("--cypher", metavar="QUERY", help="read-only Cypher (with --neo4j)")
-    p.add_argument("--sparql", metavar="QUERY", help="read-only SPARQL (either store)")
-    p.add_argument("--list", action="store_true", help="list the named queries")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    p = with_table(with_store(cmd("query", "run a named query, or read-only Cypher or SPARQL",
+                                  "kg query members --param of=科技成果转移转化共同体 --format csv")))
+    p.add_argument("name", nargs="?", metavar="NAME", help="a named query from queries/ (kg query --list), e.g. co_issuers")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter of the query (repeatable), e.g. --param policy=吉林省技术市场条例")
+    p.add_argument("--cypher", metavar="QUERY", help="read-only Cypher (with --neo4j), e.g. --cypher 'MATCH (a:Agency) RETURN a.name LIMIT 5'")
+    p.add_argument("--sparql", metavar="QUERY", help="read-only SPARQL (either store), e.g. --sparql 'SELECT ?s WHERE { ?s a ?c } LIMIT 5'")
+    p.add_argument("--list", action="store_true", help="list the named queries, their parameters and columns, e.g. --list")
     p.set_defaults(func=cmd_query)
-    p = sub.add_parser("eval", help="score extraction of a folder of documents against a folder of gold graphs")
-    p.add_argument("docs", metavar="DOCS")
-    p.add_argument("gold", metavar="GOLD")
-    p.add_argument("-v", "--verbose", action="store_true", help="list every miss and false positive")
+
+    p = cmd("eval", "score extraction of a folder of documents against a folder of gold graphs", "kg eval DOCS/ GOLD/ -v")
+    p.add_argument("docs", metavar="DOCS", help="folder of letters NAME.txt …, e.g. ../shared/corpus")
+    p.add_argument("gold", metavar="GOLD", help="folder of gold graphs NAME.json, e.g. ../shared/gold")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every miss and false positive, e.g. -v")
     p.set_defaults(func=cmd_eval)
-    p = sub.add_parser("neo4j", help="run a local Neo4j Community server (needs Java 17 and Maven)")
-    p.add_argument("action", choices=["start", "stop", "status", "install"])
+
+    p = cmd("neo4j", "run a local Neo4j Community server (needs Java 17 and Maven)", "kg neo4j start")
+    p.add_argument("action", choices=["start", "stop", "status", "install"],
+                   help="install (fetch once), start, stop, or status (exit 1 when not running), e.g. start")
     p.add_argument("--allow-root", action="store_true",
-                   help="start even as root (or KG_NEO4J_ALLOW_ROOT=1); by default root is refused")
+                   help="start even as root (or KG_NEO4J_ALLOW_ROOT=1); by default root is refused, e.g. --allow-root")
     p.set_defaults(func=cmd_neo4j)
     return ap
 
@@ -329,20 +497,41 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except UsageError as e:
+        _err(str(e))
+        return USAGE
+    except BrokenPipeError:
+        # the reader went away (kg … | head): stop quietly, and keep Python from complaining at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return OK
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
     except (OSError, ValueError) as e:
         _err(str(e))
-        return 2
-    except Exception as e:  # the driver's errors: say what and where, without a traceback
-        if type(e).__module__.startswith("neo4j"):
+        return USAGE
+    except Exception as e:  # the driver's and the SPARQL parser's errors: what and where, one line
+        module = type(e).__module__
+        if module.startswith("neo4j"):
             uri = os.environ.get('NEO4J_URI', 'bolt://127.0.0.1:7687')
             if type(e).__name__ == "AuthError":
                 _err(f"Neo4j ({uri}) refused the credentials: set NEO4J_USERNAME and NEO4J_PASSWORD "
                      "(for the server of `kg neo4j start`, leave NEO4J_PASSWORD unset: `kg neo4j status` "
                      "shows its password file)")
-                return 2
-            _err(f"Neo4j ({uri}): {e}")
-            return 2
+                return USAGE
+            _err(f"Neo4j ({uri}): {_first_line(e)}")
+            return USAGE
+        if module.startswith("pyparsing") or module.startswith("rdflib.plugins.sparql"):
+            _err(f"SPARQL syntax error: {_first_line(e)}")
+            return USAGE
         raise
+
+
+def _first_line(e: Exception) -> str:
+    """An error as one line: its first, which says what and where (line, column)."""
+    text = str(getattr(e, "message", None) or e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
 
 
 if __name__ == "__main__":

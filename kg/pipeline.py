@@ -38,15 +38,16 @@ class Progress:
 
     def step(self, n: int = 1) -> None:
         self.done += n
-        if self.on:
-            width = 30
-            filled = width * self.done // max(self.total, 1)
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {self.label}")
-            self.stream.flush()
+        if self.on:     # tqdm draws it: count, rate and time left
+            if getattr(self, "_bar", None) is None:
+                from tqdm import tqdm
+                self._bar = tqdm(total=self.total, unit=" " + self.label, file=self.stream, dynamic_ncols=True,
+                                 smoothing=0.1, mininterval=0.2)
+            self._bar.update(n)
 
     def close(self) -> None:
-        if self.on:
-            self.stream.write("\n")
+        if getattr(self, "_bar", None) is not None:
+            self._bar.close()
 
 
 def known_pairs(known) -> frozenset:

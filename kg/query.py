@@ -23,8 +23,8 @@ def queries_dir() -> Path:
     env = os.environ.get("KG_QUERIES_DIR")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent
-    return here.parent / "queries"
+    from kg.resources import resource_dir
+    return resource_dir("queries")
 
 
 @dataclass
@@ -34,6 +34,22 @@ class NamedQuery:
     params: dict[str, str | None]     # name → default (None: required)
     cypher: str | None
     sparql: str | None
+
+    @property
+    def columns(self) -> list[str]:
+        """The query's output columns: the SPARQL twin's projection, else the Cypher RETURN's names."""
+        if self.sparql:
+            try:
+                from rdflib.plugins.sparql import prepareQuery
+                return [str(v) for v in prepareQuery(self.sparql).algebra.get("PV", [])]
+            except Exception:
+                pass
+        if self.cypher:
+            body = re.sub(r"//[^\n]*", "", self.cypher)
+            last = re.split(r"\bRETURN\b", body, flags=re.I)[-1]
+            last = re.split(r"\b(ORDER\s+BY|LIMIT|SKIP)\b", last, flags=re.I)[0]
+            return re.findall(r"\bAS\s+(\w+)", last, flags=re.I)
+        return []
 
     def bind(self, given: dict[str, str]) -> dict[str, str]:
         unknown = set(given) - set(self.params)
@@ -135,21 +151,111 @@ def _py(v):
     return p if isinstance(p, (int, float, str)) else str(p)
 
 
-def format_rows(cols: list[str], rows: list[list], fmt: str) -> str:
+# -- output ------------------------------------------------------------------------------
+# Values as the tools downstream want them: Neo4j nodes, relationships and paths as their
+# properties (JSON objects), dates as ISO text, lists as JSON in CSV and table cells.
+
+HIDDEN = {"forms", "alias_text"}        # Neo4j lookup helpers, not facts
+
+
+def plain(v):
+    """A query value as plain JSON-able data."""
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, (list, tuple)):
+        return [plain(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): plain(x) for k, x in v.items()}
+    from neo4j.graph import Node, Path, Relationship
+    if isinstance(v, Node):
+        return {"_labels": sorted(v.labels), **{k: plain(x) for k, x in v.items() if k not in HIDDEN}}
+    if isinstance(v, Relationship):
+        # the ends by name when the driver has their properties (in a path), else by element id
+        ends = [(n.get("name") or n.element_id) if n is not None else None for n in (v.start_node, v.end_node)]
+        return {"_type": v.type, "_start": ends[0], "_end": ends[1],
+                **{k: plain(x) for k, x in v.items() if k not in HIDDEN}}
+    if isinstance(v, Path):
+        return {"nodes": [plain(n) for n in v.nodes], "relationships": [plain(r) for r in v.relationships]}
+    if hasattr(v, "iso_format"):          # neo4j.time Date, DateTime, Time, Duration
+        return v.iso_format()
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def _cell(v) -> str:
+    """One value as text for a CSV or table cell: lists and objects as JSON."""
+    v = plain(v)
+    if v is None:
+        return ""
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def _display_width(s: str) -> int:
+    from wcwidth import wcswidth
+    w = wcswidth(s)
+    return w if w >= 0 else len(s)
+
+
+def _truncate(s: str, width: int) -> str:
+    """`s` cut to `width` terminal columns (CJK characters take two), with an ellipsis."""
+    if _display_width(s) <= width:
+        return s
+    from wcwidth import wcwidth
+    out, used = [], 0
+    for ch in s:
+        w = max(wcwidth(ch), 0)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _fit(widths: list[int], total: int, floor: int = 6) -> list[int]:
+    """Column widths that fit `total` columns: the widest shrink first, none below `floor`."""
+    widths = list(widths)
+    room = total - 2 * (len(widths) - 1)
+    while sum(widths) > room:
+        i = max(range(len(widths)), key=lambda k: widths[k])
+        if widths[i] <= floor:
+            break
+        widths[i] -= 1
+    return widths
+
+
+def format_rows(cols: list[str], rows: list[list], fmt: str, wide: bool = False, width: int | None = None,
+                bom: bool = False) -> str:
+    """Rows as json (objects), csv (lists as JSON; `bom` for Excel) or a table whose cells are
+    cut to the terminal's `width` unless `wide`."""
     if fmt == "json":
-        return json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1)
+        return json.dumps([dict(zip(cols, (plain(v) for v in r))) for r in rows], ensure_ascii=False, indent=1)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(cols)
-        w.writerows(["" if v is None else v for v in r] for r in rows)
-        return buf.getvalue().rstrip("\n")
-    cells = [[("" if v is None else str(v)) for v in r] for r in rows]
-    width = lambda s: sum(2 if ord(ch) > 0x2e80 else 1 for ch in s)   # CJK takes two columns
-    widths = [max([width(c)] + [width(r[i]) for r in cells]) for i, c in enumerate(cols)]
-    pad = lambda s, w: s + " " * (w - width(s))
-    lines = ["  ".join(pad(c, widths[i]) for i, c in enumerate(cols)),
+        w.writerows([_cell(v) for v in r] for r in rows)
+        return ("\ufeff" if bom else "") + buf.getvalue().rstrip("\n")
+    clean = lambda s: re.sub(r"[\r\n\t]+", " ", s)
+    cells = [[clean(_cell(v)) for v in r] for r in rows]
+    widths = [max([_display_width(c)] + [_display_width(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    if width is None and not wide:       # a terminal (or $COLUMNS) sets the width; a pipe gets whole cells
+        import shutil
+        import sys
+        if "COLUMNS" in os.environ or sys.stdout.isatty():
+            width = shutil.get_terminal_size((120, 24)).columns
+        else:
+            wide = True
+    if not wide:
+        fitted = _fit(widths, width)
+        cells = [[_truncate(v, fitted[i]) for i, v in enumerate(r)] for r in cells]
+        cols = [_truncate(c, fitted[i]) for i, c in enumerate(cols)]
+        widths = fitted
+    pad = lambda s, w: s + " " * max(0, w - _display_width(s))
+    lines = ["  ".join(pad(c, widths[i]) for i, c in enumerate(cols)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(pad(v, widths[i]) for i, v in enumerate(r)) for r in cells]
+    lines += ["  ".join(pad(v, widths[i]) for i, v in enumerate(r)).rstrip() for r in cells]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)

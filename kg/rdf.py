@@ -2,6 +2,7 @@
 schema, and provenance on every relationship as a reified statement."""
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import networkx as nx
@@ -20,7 +21,22 @@ def entity_iri(label: str, key: str) -> URIRef:
     return ID[f"{label}/{quote(key, safe='')}"]
 
 
-def _literal(v) -> Literal:
+DATE_KEYS = {"date", "submitted"}
+_DATE_TYPES = ((re.compile(r"^\d{4}-\d{2}-\d{2}$"), XSD.date), (re.compile(r"^\d{4}-\d{2}$"), XSD.gYearMonth),
+               (re.compile(r"^\d{4}$"), XSD.gYear))
+
+
+def jsonld_context() -> dict:
+    """The JSON-LD @context: the ontology's prefixes, so the document reads as kg:name, not as IRIs."""
+    KG, ID = namespaces()
+    return {"kg": str(KG), "kgid": str(ID), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
+
+
+def _literal(v, key: str = "") -> Literal:
+    if key in DATE_KEYS and isinstance(v, str):
+        for pattern, dtype in _DATE_TYPES:
+            if pattern.match(v):
+                return Literal(v, datatype=dtype)     # 2022-07-06 is an xsd:date; 2023-05 only a month
     if isinstance(v, bool):
         return Literal(v)
     if isinstance(v, (int, float)):
@@ -46,7 +62,7 @@ def to_rdf(g: nx.MultiDiGraph) -> Graph:
             out.add((s, KG.kind, Literal(d["kind"])))
         for k, v in d.get("properties", {}).items():
             for item in (v if isinstance(v, list) else [v]):
-                out.add((s, KG[k], _literal(item)))
+                out.add((s, KG[k], _literal(item, k)))
         for doc in d.get("docs", []):
             out.add((s, KG.supportedBy, Literal(doc)))
     for i, (u, v, k, d) in enumerate(sorted(g.edges(keys=True, data=True), key=lambda e: e[:3])):
@@ -57,7 +73,7 @@ def to_rdf(g: nx.MultiDiGraph) -> Graph:
         out.add((stmt, RDF.predicate, KG[k]))
         out.add((stmt, RDF.object, iri[v]))
         for pk, pv in d.get("properties", {}).items():
-            out.add((stmt, KG[pk], _literal(pv)))
+            out.add((stmt, KG[pk], _literal(pv, pk)))
         for doc in d.get("docs", []):
             out.add((stmt, KG.supportedBy, Literal(doc)))
         for ev in d.get("evidence", []):

@@ -12,11 +12,8 @@ def schema_dir() -> Path:
     env = os.environ.get("KG_SCHEMA_DIR")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent
-    for cand in (here.parent / "schema", here / "schema"):
-        if (cand / "schema.toml").exists():
-            return cand
-    raise FileNotFoundError("schema/schema.toml not found; set KG_SCHEMA_DIR")
+    from kg.resources import resource_dir
+    return resource_dir("schema")
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def test_shortest_path_goes_beyond_three_steps(neo4j_store, tmp_path):
     neo4j_store.load([dg])
     nq = q.library()["shortest_path"]
     params = nq.bind({"from": names[0], "to": names[5]})
-    expected = [[5, " → ".join(names)]]
+    expected = [[5, " -[IMPLEMENTS]→ ".join(names)]]      # each step with its type and direction
     assert store.query("shortest_path", params)[1] == expected
     assert q.run_cypher(neo4j_store, nq.cypher, params)[1] == expected
     params = nq.bind({"from": names[0], "to": "没有这个方案"})

@@ -257,7 +257,7 @@ def _shortest(q: _Q, a: int, b: int, limit: int) -> str | None:
             out = [p + [y] for p in out for y in sorted(parents[p[-1]])][:budget]
         return out
 
-    best, seen = None, 0
+    best, seen = None, 0          # (names joined by SEP, the nodes)
     for m in sorted(meet):
         left, right = halves(m, pa, MAX_PATHS), halves(m, pb, MAX_PATHS)
         q.info({x for p in left + right for x in p})
@@ -265,12 +265,23 @@ def _shortest(q: _Q, a: int, b: int, limit: int) -> str | None:
             head = [q.name(x) for x in reversed(lp)]
             for rp in right:
                 text = SEP.join(head + [q.name(x) for x in rp[1:]])
-                if best is None or text < best:
-                    best = text
+                if best is None or text < best[0]:
+                    best = (text, list(reversed(lp)) + rp[1:])
                 seen += 1
                 if seen >= MAX_PATHS:
                     return best
     return best
+
+
+def _typed(q: _Q, nodes: list[int]) -> str:
+    """A chain of nodes as text with each step's type and direction (A -[ISSUED]→ B ←[LEADS]- C);
+    of two relationships between the same nodes, the first by that text (as the Cypher orders)."""
+    parts = [q.name(nodes[0])]
+    for x, y in zip(nodes, nodes[1:]):
+        steps = [f" -[{t}]→ " for (t,) in q.rows("SELECT type FROM rels WHERE src = ? AND dst = ?", (x, y))]
+        steps += [f" ←[{t}]- " for (t,) in q.rows("SELECT type FROM rels WHERE src = ? AND dst = ?", (y, x))]
+        parts += [min(steps), q.name(y)]
+    return "".join(parts)
 
 
 def shortest_path(q: _Q, **params):
@@ -278,10 +289,10 @@ def shortest_path(q: _Q, **params):
     best = None
     for a in froms:
         for b in tos:
-            text = _shortest(q, a, b, MAX_PATH_STEPS)
-            if text is not None and (best is None or (text.count(SEP), text) < (best.count(SEP), best)):
-                best = text
-    rows = [[best.count(SEP), best]] if best is not None else []
+            found = _shortest(q, a, b, MAX_PATH_STEPS)
+            if found is not None and (best is None or (found[0].count(SEP), found[0]) < (best[0].count(SEP), best[0])):
+                best = found
+    rows = [[best[0].count(SEP), _typed(q, best[1])]] if best is not None else []
     return ["hops", "path"], rows
 
 

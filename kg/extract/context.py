@@ -81,12 +81,15 @@ def find_context(st: Structure, gaz: Gazetteer) -> Context:
     national = is_national(st)
     # 1. the signer's own name (吉林省科学技术厅, 郑州市科学技术局) or the title's head
     head = _title_head(st)
+    # (the place may stand inside the name: 中国人民银行重庆市分行, 国家税务总局贵州省税务局)
     for named in (st.signer, head):
-        m = gaz.place_re.match(named) if named else None
+        m = next(gaz.place_re.finditer(named), None) if named else None
         if m:
             p = gaz.places[m.group(0)]
             province = gaz.province_of(p)
             city = p if p.level == "city" and p.name != province.name else None
+            if p.level == "county" and p.city and p.city != province.name:
+                city = gaz.cities.get(p.city)    # a district's letter: its 市X is its city's (厦门市思明区 → 厦门市)
             break
     # 2. the prefix of the document number (吉科发办〔2022〕110号)
     if province is None and st.doc_number and st.doc_number[0] in gaz.by_abbr:
@@ -105,13 +108,17 @@ def find_context(st: Structure, gaz: Gazetteer) -> Context:
         cands = [c for c, _ in city_counts.most_common() if gaz.cities[c].province == (province.name if province else "")]
         if cands:
             city = gaz.cities[cands[0]]
-    if province and province.name in gaz.cities and city is None and _level_is_city(st):
+    if province and province.name in gaz.cities and city is None:
         city = gaz.cities[province.name]   # a municipality's 市X is the municipality's
     ctx = Context(province, city)
     ctx.national = national
     # The replying body: the signature, the title's head, the page's publisher, the document number.
-    if st.signer:
-        ctx.county = gaz.county_of(st.signer, province, city)
+    if st.signer or head:
+        ctx.county = gaz.county_of(st.signer or head, province, city)
+    if ctx.county is not None and ctx.county.name.endswith("市"):
+        # a county-level city's letter: its 市X is its own (新密市's 市住建局), not the prefecture's
+        ctx.city = ctx.county
+        city = ctx.county
     # a name the data does not know is taken as written where it is signed or published (红安县科学技术和经济信息化局)
     sources = [(st.signer, st.signer_from == "signature"), (head, bool(gaz.place_re.match(head))),
                (st.signer if st.signer_from != "signature" else "", True)]

@@ -40,6 +40,8 @@ PROG_SUFFIX = LEX["program_suffix"]
 EVENT_SUFFIX = LEX["event_suffix"]
 POLICY_KIND = LEX["policy_kind"]
 STRONG_INST = set(LEX["words"]["strong_institution_suffix"])
+# a bare level opening a name (省农科院, 市青少年科技教育中心); not 市场, 市民, 省会, 区域, 县域…
+LEVEL_OPENING = re.compile(r"^(自治区|省|市|县|区)(?!场|民|区|会|域|级|属|内|外|直|委|政府)")
 GENERIC = sorted(LEX["words"]["generic_words"], key=len, reverse=True)
 GENERIC_RUN = re.compile(f"(?:{alt(GENERIC)})+")
 LEFT_STOPS = sorted(LEX["words"]["left_stops"], key=len, reverse=True)
@@ -236,7 +238,7 @@ class Recognizer:
                 continue
             if self.text[s - 1: s] == "各":
                 continue
-            found.append(Mention(s, e, bm.surface, "Agency", canonical, bm.kind, source="local"))
+            found.append(Mention(s, e, bm.surface, bm.label, canonical, bm.kind, source="local"))
         for bm in g.local_offices(seg):
             found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="office"))
         for bm in g.national_bodies(seg):
@@ -247,7 +249,7 @@ class Recognizer:
         for bm in g.party_bodies(seg, self.province, self.city):
             found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="party"))
         for bm in g.bare_bodies(seg, self.province):
-            found.append(Mention(a + bm.start, a + bm.end, bm.surface, "Agency", bm.canonical, bm.kind, source="bare"))
+            found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="bare"))
         found = longest_first(found)
         if not allow_protected:
             found = [m for m in found if not self.inside_protected(m.start, m.end)]
@@ -296,6 +298,9 @@ class Recognizer:
                 continue
             kind = suffix_kind(name, INST_SUFFIX) or "institution"
             aliases = set()
+            if (full := self._with_place(name)) != name:
+                aliases.add(name)      # 省农业技术推广服务中心 in a Hainan letter is 海南省农业技术推广服务中心
+                name = full
             if suffix in PARK_SHORT and PARK_SHORT[suffix] != suffix:
                 aliases.add(name)
                 name = name[: len(name) - len(suffix)] + PARK_SHORT[suffix]     # 长沙经开区 → 长沙经济技术开发区
@@ -306,6 +311,15 @@ class Recognizer:
                 continue
             out.append(Mention(start, end, self.text[start:end], "Institution", name, kind, aliases, source="suffix"))
         return longest_first(out)
+
+    def _with_place(self, name: str) -> str:
+        """A name opening with a bare level (省, 自治区, 市, 县, 区) takes the letter's place of that level."""
+        m = LEVEL_OPENING.match(name)
+        if m is None:
+            return name
+        level = self.gaz.level_prefix.get(m.group(1))
+        place = {"province": self.province, "city": self.city, "county": self.county}.get(level or "")
+        return place.name + name[len(m.group(1)):] if place is not None else name
 
     def towns(self) -> list[Mention]:
         """Township bodies the division table does not reach: 曲梁镇人民政府, 来集镇政府, 某某街道办事处."""

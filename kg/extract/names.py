@@ -84,10 +84,13 @@ class Gazetteer:
         self._add_divisions()
         # local body forms → (canonical template, kind, bare, prefix_only)
         self.local_forms: dict[str, tuple[str, str, bool, bool]] = {}
+        self.local_label: dict[str, str] = {}     # forms of local institutions (省农科院): not Agency
         for b in bodies["local"]:
             for f in b["forms"]:
                 self.local_forms[f] = (b["canonical"], b.get("kind", "department"), b.get("bare", False),
                                        b.get("prefix_only", False))
+                if "label" in b:
+                    self.local_label[f] = b["label"]
         self.level_prefix = {p: lvl for lvl, ps in bodies["levels"].items() for p in ps}
         self.self_forms = bodies["self"]["forms"]
         self.national: dict[str, tuple[str, str, str]] = {}   # form → (canonical, kind, label)
@@ -194,7 +197,8 @@ class Gazetteer:
             for m in self._county_re(county.name).finditer(text):
                 template, kind, _bare, prefix_only = self.local_forms[m.group("form")]
                 if not prefix_only:
-                    yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=county.name), kind)
+                    yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=county.name), kind,
+                                    self.local_label.get(m.group("form"), "Agency"))
         for m in self._local_matches(text):
             prefix, form = m.group("prefix"), m.group("form")
             template, kind, _bare, prefix_only = self.local_forms[form]
@@ -216,12 +220,13 @@ class Gazetteer:
                 place = county
             if prefix_only and level is None and not prefix.endswith(("省", "市", "区", "州", "县", "旗", "盟")):
                 continue   # 吉林委 is not a party committee
-            if level == "county" and prefix_only:
-                continue
+            if level == "county" and prefix_only and county is None:
+                continue   # 县委 with no county of the letter's own to read it with
             if place is None:
                 yield BodyMatch(m.start(), m.end(), m.group(0), m.group(0), kind, resolved=False)
                 continue
-            yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=place.name), kind)
+            yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=place.name), kind,
+                            self.local_label.get(form, "Agency"))
 
     def _local_matches(self, text: str):
         """place + form matches, leftmost first and not overlapping; at each start the longest
@@ -247,7 +252,8 @@ class Gazetteer:
             return
         for m in self.bare_re.finditer(text):
             template, kind, _, _ = self.local_forms[m.group("form")]
-            yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=province.name), kind)
+            yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=province.name), kind,
+                            self.local_label.get(m.group("form"), "Agency"))
 
     def national_bare_bodies(self, text: str):
         """In a national body's reply: 发展改革委 is 国家发展改革委."""

@@ -220,3 +220,58 @@ def test_a_letter_in_traditional_characters_keeps_its_forms_as_aliases(tmp_path)
     n = v.node("广州市科学技术局")
     assert n is not None and "市科技局" in n.aliases
     assert v.node("廣州市智慧醫院建設實施方案").name == "广州市智慧医院建设实施方案"
+
+
+# -- shapes met on further real letters (session 2) ----------------------------------
+
+def test_a_letter_run_into_one_line_is_read_from_after_the_salutation():
+    v = letter("王某委员: 您提出的《关于发展某产业的建议》(第0001号)收悉。经与市科技局、市经济信息委共同研究,"
+               "现答复如下。一是联合出台《某某工作要点》。\n", "one-line")
+    # an unsigned municipality letter: 市X is the municipality's (the only place it names)
+    v2 = letter("李某委员: 您提出的《关于某事的建议》收悉。经与市科技局、重庆金融监管局、重庆证监局研究,现答复如下。\n")
+    assert v.node("关于发展某产业的建议", "Proposal") is not None
+    assert v.node("王某", "Person") is not None
+    assert v2.node("市科技局").name == "重庆市科学技术局"
+    # after a bare short place, 金融监管局 is the national regulator's office; 证监局 the CSRC's
+    assert v2.node("重庆金融监管局").name == "国家金融监督管理总局重庆监管局"
+    assert v2.node("重庆证监局").name == "中国证券监督管理委员会重庆监管局"
+
+
+def test_the_footer_names_the_replier_and_a_county_level_city_reads_its_own_市():
+    v = letter("张某、李某委员:\n你们提出的关于完善某商业区设施的提案已收悉。现答复如下:\n"
+               "我局拟作为一项建设计划报请市政府,市民进出城区更加方便。\n2022年9月23日\n"
+               "联系单位:新密市住房和城乡建设局\n联 系 人:王某\n")
+    assert v.node("我局").name == "新密市住房和城乡建设局"
+    assert v.node("市政府").name == "新密市人民政府"
+    assert v.node("中国民主促进会") is None      # 市民进出: the letters of a word, not 民进
+
+
+def test_a_district_letter_reads_市X_as_its_citys_and_its_own_party_committee():
+    v = letter("深圳市南山区教育局关于区政协第1号提案的答复\n\n张某委员:\n您提出的《关于某事的提案》收悉。\n"
+               "我局会同市教育局、区委组织部开展调研。\n\n深圳市南山区教育局\n2023年5月1日\n")
+    assert v.node("市教育局").name == "深圳市教育局"
+    assert v.node("区委组织部").name == "中共深圳市南山区委组织部"
+
+
+def test_a_news_post_about_a_reply_its_proposer_in_a_sentence_and_bodies_that_build_together():
+    v = letter("某网 >> 省内新闻\n\n某协会主席王小明关于加强某基地建设的提案获省农业厅肯定答复\n\n"
+               "2014年4月,某省协会主席王小明通过民革海南省委员会政协提出的《关于加强某基地建设的建议集体提案(第0001号)"
+               "政协在会议后交由海南省农业厅进行办理。省农业厅答复内容如下:\n"
+               "近年来,党中央、国务院、中央各部委高度重视。2013年12月,农业部和海南省政府共建的某中心投入使用。\n")
+    assert not v.names("Document") or all("肯定答复" not in d for d in v.names("Document"))
+    assert ("王小明", "关于加强某基地建设的建议") in v.rels("PROPOSED")
+    assert ("中国国民党革命委员会海南省委员会", "关于加强某基地建设的建议") in v.rels("PROPOSED")
+    assert v.rel("COOPERATES_WITH", "农业部", "海南省政府") is not None
+    assert not any("中央各部委" in n for n in v.names("Agency"))
+
+
+def test_named_platforms_and_institutions_of_the_letters_own_place():
+    v = letter("海南省农业厅关于省政协第1号提案的答复\n\n张某委员:\n您提出的《关于某事的提案》收悉。\n"
+               "一、打造“某某通”货币信贷大数据系统,设立“某某通”线上服务平台。持续升级“某资本通”平台。\n"
+               "二、省农科院、省农业技术推广服务中心和中国就业培训技术指导中心参与。\n\n海南省农业厅\n2014年5月1日\n")
+    sys_ = v.node("“某某通”货币信贷大数据系统", "Institution")
+    assert sys_ is not None and "“某某通”线上服务平台" in sys_.aliases     # one brand, one entity
+    assert v.node("“某资本通”平台", "Institution") is not None
+    assert v.node("省农科院").name == "海南省农业科学院" and v.node("省农科院").label == "Institution"
+    assert v.node("省农业技术推广服务中心").name == "海南省农业技术推广服务中心"
+    assert v.node("中国就业培训技术指导中心") is not None

@@ -142,7 +142,17 @@ def _proposers(doc: Doc) -> list:
         ri = text.find(st.recipient)
         node.evidence.append(doc.evidence(ri, ri + len(st.recipient)))
         out.append((node, (ri, len(st.recipient))))
-    elif st.recipient:
+    for via in st.proposer_bodies:     # a collective proposal put forward through a party committee
+        bm = doc.rec.gaz.canonical_body(via, doc.ctx.province, doc.ctx.city)
+        name, kind = (bm.canonical, bm.kind) if bm else (via, "party")
+        node = doc.entities.get(f"Institution:{norm(name)}") or doc.entities.get(f"Agency:{norm(name)}")
+        if node is None:
+            node = doc.entities[f"Institution:{norm(name)}"] = Node("Institution", name, kind=kind)
+        node.aliases.add(via)
+        ri = text.find(via)
+        node.evidence.append(doc.evidence(ri, ri + len(via)))
+        out.append((node, (ri, len(via))))
+    if st.recipient and st.recipient_role != "collective":
         for who in [st.recipient, *st.co_recipients]:
             person = Node("Person", who, properties={"role": st.recipient_role})
             person.aliases.add(who + st.recipient_role)

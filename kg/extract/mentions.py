@@ -40,6 +40,7 @@ PROG_SUFFIX = LEX["program_suffix"]
 EVENT_SUFFIX = LEX["event_suffix"]
 POLICY_KIND = LEX["policy_kind"]
 STRONG_INST = set(LEX["words"]["strong_institution_suffix"])
+QUOTED_SYSTEM = re.compile(rf"[\u4e00-\u9fff]{{0,10}}?(?:{alt(LEX['words']['system_endings'])})(?![\u4e00-\u9fff]{{0,3}}(?:专区|模块))")
 # a bare level opening a name (省农科院, 市青少年科技教育中心); not 市场, 市民, 省会, 区域, 县域…
 LEVEL_OPENING = re.compile(r"^(自治区|省|市|县|区)(?!场|民|区|会|域|级|属|内|外|直|委|政府)")
 GENERIC = sorted(LEX["words"]["generic_words"], key=len, reverse=True)
@@ -361,6 +362,12 @@ class Recognizer:
             inner, tail = m.group(1), m.group(2) or ""
             full = inner + tail
             if self.inside_protected(m.start(), m.end()) or re.search(r"[《》]", inner):
+                continue
+            if not tail and (sys_ := QUOTED_SYSTEM.match(self.text, m.end())) is not None:
+                # “长江渝融通”货币信贷大数据系统, “科创资本通”平台: a named system or platform
+                surface = self.text[m.start():sys_.end()]
+                out.append(Mention(m.start(), sys_.end(), surface, "Institution", surface, "platform",
+                                   {inner, inner + sys_.group(0)}, source="quoted"))
                 continue
             if tail or suffix_kind(full, PROG_SUFFIX):
                 label, kind = "Program", suffix_kind(full, PROG_SUFFIX)

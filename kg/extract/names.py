@@ -10,6 +10,8 @@ from kg.extract.trie import Words, union
 
 CN_NUM = "〇零一二三四五六七八九十百"
 COMMON_STEMS = "城郊矿和与及市省区县各本全大小东西南北中上下内外"
+# the characters a bare short party name (民进, 民盟) may follow inside a sentence
+BARE_PARTY_AFTER = set("、和与及同由经向的等是为在对将据请")
 CAMPUS = re.compile(r"[(（]([\u4e00-\u9fff]{2,4})[)）]")
 
 
@@ -85,12 +87,15 @@ class Gazetteer:
         # local body forms → (canonical template, kind, bare, prefix_only)
         self.local_forms: dict[str, tuple[str, str, bool, bool]] = {}
         self.local_label: dict[str, str] = {}     # forms of local institutions (省农科院): not Agency
+        self.local_short: dict[str, str] = {}     # the name a form takes after a bare short place (重庆金融监管局)
         for b in bodies["local"]:
             for f in b["forms"]:
                 self.local_forms[f] = (b["canonical"], b.get("kind", "department"), b.get("bare", False),
                                        b.get("prefix_only", False))
                 if "label" in b:
                     self.local_label[f] = b["label"]
+                if "short_place" in b:
+                    self.local_short[f] = b["short_place"]
         self.level_prefix = {p: lvl for lvl, ps in bodies["levels"].items() for p in ps}
         self.self_forms = bodies["self"]["forms"]
         self.national: dict[str, tuple[str, str, str]] = {}   # form → (canonical, kind, label)
@@ -197,7 +202,7 @@ class Gazetteer:
             for m in self._county_re(county.name).finditer(text):
                 template, kind, _bare, prefix_only = self.local_forms[m.group("form")]
                 if not prefix_only:
-                    yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=county.name), kind,
+                    yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=county.name, short=county.short), kind,
                                     self.local_label.get(m.group("form"), "Agency"))
         for m in self._local_matches(text):
             prefix, form = m.group("prefix"), m.group("form")
@@ -225,7 +230,9 @@ class Gazetteer:
             if place is None:
                 yield BodyMatch(m.start(), m.end(), m.group(0), m.group(0), kind, resolved=False)
                 continue
-            yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=place.name), kind,
+            if level is None and prefix == place.short and form in self.local_short:
+                template = self.local_short[form]
+            yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=place.name, short=place.short), kind,
                             self.local_label.get(form, "Agency"))
 
     def _local_matches(self, text: str):
@@ -252,7 +259,7 @@ class Gazetteer:
             return
         for m in self.bare_re.finditer(text):
             template, kind, _, _ = self.local_forms[m.group("form")]
-            yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=province.name), kind,
+            yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=province.name, short=province.short), kind,
                             self.local_label.get(m.group("form"), "Agency"))
 
     def national_bare_bodies(self, text: str):
@@ -291,6 +298,9 @@ class Gazetteer:
                 canonical = f"{full}{place.name}委员会"
             else:
                 canonical = full
+                prev = text[m.start() - 1: m.start()]
+                if len(m.group(0)) <= 2 and "\u4e00" <= prev <= "\u9fff" and prev not in BARE_PARTY_AFTER:
+                    continue    # 市民进出城区: the letters of a word, not 民进
             yield BodyMatch(m.start(), m.end(), m.group(0), canonical, "party", "Institution")
 
     def universities(self, text: str):

@@ -179,6 +179,8 @@ def _listed_bodies(rec: Recognizer, ms: list[Mention]) -> list[Mention]:
         if not x or x.start() in starts:
             continue
         short = x.group(0)
+        if "各" in short or short.startswith(("中央", "国家", "全国", "有关", "相关")):
+            continue      # 中央各部委: a category, and not the province's
         place = rec.province.name if rec.province and not short.startswith(("省", "市")) else ""
         name = place + short if place else short
         if short.startswith("省") and rec.province:

@@ -282,8 +282,17 @@ def _clause_end_at(text: str, pos: int, limit: int) -> int:
 COOP = re.compile(alt(LEX["triggers"]["cooperate"]))
 
 
+SUBJECTS_TOGETHER = re.compile(r"(?:共同|双方|联合)?(?:共建|合作|签署|签订|共同建设|联合建设)")
+
+
 def _cooperates(doc, sent, ms, subj, partners):
     text = doc.raw.text
+    explicit = [m for m in ms if m.label in SUBJECT_LABELS and doc.node_for(m) in subj]
+    if len(explicit) >= 2 and len(subj) >= 2 and SUBJECTS_TOGETHER.match(text, explicit[len(subj) - 1].end):
+        # 农业部和海南省政府共建的…: the bodies that stand together as subject work together
+        for i, a in enumerate(subj):
+            for b in subj[i + 1:]:
+                doc.add_rel("COOPERATES_WITH", a, b, sent.start, sent.end)
     if partners and COOP.search(sent.text):
         for s in subj:
             for p in partners:
@@ -527,7 +536,7 @@ RULES = (
     (_leads, None),
     (_organized, None),
     (_supports, TRIG["support"]),
-    (_cooperates, re.compile("与")),
+    (_cooperates, re.compile(f"与|{SUBJECTS_TOGETHER.pattern}")),
     (_joint_with, JOINT),
     (_members, TRIG["include"]),
     (_invested, TRIG["invest"]),

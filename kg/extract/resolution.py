@@ -62,6 +62,14 @@ def _resolve(doc: Doc) -> None:
                     remap[(label, n)] = (label, other)   # 《指引》 for the one 《…工作指引》 of the letter
                 elif label == "Institution" and "“" in n and "“" in other and nn[-4:] == on[-4:] and _subsequence(nn, on):
                     remap[(label, n)] = (label, other)   # 中科院“一院三所” ⊂ 中科院在长“一院三所”
+    first_of_brand: dict[str, str] = {}
+    for n in names_by_label.get("Institution", []):
+        if (q := re.match(r"“[^”]{2,20}”", n)) is not None:
+            # “长江渝融通”货币信贷大数据系统 … “长江渝融通”线上服务平台: one brand, the name first given
+            if q.group(0) in first_of_brand:
+                remap[("Institution", n)] = ("Institution", first_of_brand[q.group(0)])
+            else:
+                first_of_brand[q.group(0)] = n
     for k in list(canon):
         seen = set()
         while canon[k] in remap and canon[k] not in seen:

@@ -67,6 +67,7 @@ class Structure:
     recipient: str = ""               # the proposer (a body, for a collective proposal)
     recipient_role: str = ""
     co_recipients: list[str] = field(default_factory=list)   # further proposers: 张三、李四委员
+    proposer_bodies: list[str] = field(default_factory=list)  # bodies a proposal came through (通过民革X省委员会提出)
     ack: str = ""                     # the sentence acknowledging the proposal (…收悉)
     proposal_title: str = ""
     proposal_aliases: list[str] = field(default_factory=list)
@@ -130,6 +131,7 @@ TITLE_END = re.compile(rf"(?:{union(FRAME['title_endings'])})$")
 SITE_SUFFIX = re.compile(r"\s*[-_—|｜]\s*[\u4e00-\u9fffA-Za-z]{2,16}(?:网|网站|门户)$")
 TRAILING_TIME = re.compile(r"\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 RECEIVED = re.compile(union(FRAME["received"]))
+NEWS_HEADLINE = re.compile(r"(?:获|得到|获得)[\u4e00-\u9fff]{0,12}?(?:肯定|满意|积极|正式|书面)答复$")
 BULLET = " \t\u3000\xa0•·*-"
 
 
@@ -171,6 +173,14 @@ def _meta_fields(lines) -> dict:
     return meta
 
 
+_PERSON = data.load("lexicon")["person"]
+SURNAMES = re.sub(r"\s+", "", _PERSON["surnames"])
+IN_BODY_PROPOSER = re.compile(
+    rf"(?:^|[，,、\s]|{union(_PERSON['name_after'])})(?P<name>[{SURNAMES}][\u4e00-\u9fff]{{1,2}}?)(?P<role>委员|代表)?"
+    rf"(?:等[\d一二三四五六七八九十]*[位名人]?)?(?:通过(?P<via>[\u4e00-\u9fff]{{3,20}}?)(?:在|向)?(?:政协|人大)?)?"
+    rf"(?:领衔)?(?:提出|提交)")
+
+
 def _clean_title(s: str) -> str:
     s = s.strip(BULLET)
     s = TRAILING_TIME.sub("", s)
@@ -179,6 +189,8 @@ def _clean_title(s: str) -> str:
 
 
 def _is_reply_title(s: str) -> bool:
+    if NEWS_HEADLINE.search(s):
+        return False     # a news item about a reply (…的提案获省农业厅肯定答复) is not the reply's title
     return bool(TITLE_END.search(s)) and len(s) < 100 and not s.startswith(("建议答复", "答复如下")) \
         and ("答复" in s or "复函" in s or "意见" in s or re.search(r"(提案|建议|议案)", s) is not None)
 
@@ -242,7 +254,8 @@ def parse(text: str) -> Structure:
         if m:
             names = re.split(r"[、，,]", m.group(1))
             st.recipient, st.recipient_role, st.co_recipients = names[0], m.group(2), names[1:]
-            st.body_start = p + len(l) + 1
+            # a page that runs the whole letter into one line: the body starts after the colon
+            st.body_start = p + (m.end() if l[m.end():].strip() else len(l) + 1)
             break
         m = COLLECTIVE.match(l)
         if m and not l.strip().startswith(("建议答复", "答复")) and not KNOWN_FIELD.match(l.strip()):
@@ -282,6 +295,11 @@ def parse(text: str) -> Structure:
             m = SESSION.search(src)
             if m:
                 st.session = m.group(1)
+    if not st.recipient and sent and (m := IN_BODY_PROPOSER.search(sent)):
+        # a repost names the proposer in a sentence: …协会主席周大卫通过民革海南省委员会提出的《…》
+        st.recipient, st.recipient_role = m.group("name"), m.group("role") or "委员"
+        if m.group("via"):
+            st.proposer_bodies.append(m.group("via"))
     if not st.proposal_number and (m := re.search(r"第\s*([A-Za-z]?\d{1,9})\s*号", sent)):
         st.proposal_number = m.group(1)     # 接到…第0566号“关于…的建议”的提案
     if st.meta.get("编号") and st.meta["编号"] != st.proposal_number:
@@ -324,6 +342,10 @@ def _parts(st: Structure, lines) -> list[Part]:
     return heads
 
 
+FOOTER_FIELD = re.compile(rf"^\s*({'|'.join(map(re.escape, FRAME['footer_keys']))})\s*[:：]\s*"
+                          r"([\u4e00-\u9fff（）()]{4,40}?(?:厅|局|委员会|委|办公室|办|部|院|政府|行|中心))\s*$")
+
+
 def _signature_and_date(st: Structure, nonempty) -> None:
     # The signature block: the last lines, a body name followed by a date.
     tail = nonempty[-6:]
@@ -351,6 +373,14 @@ def _signature_and_date(st: Structure, nonempty) -> None:
             m = DATE_ISO.search(l)
             if m and len(l.strip()) <= 20:
                 st.date = iso_date(m)
+                break
+    if not st.signer:
+        # an unsigned letter's footer: 联系单位:新密市住房和城乡建设局
+        for q, l in nonempty[-8:]:
+            m = FOOTER_FIELD.match(l)
+            if m:
+                st.signer, st.signer_from = m.group(2), "signature"
+                st.signer_span = (q + m.start(2), q + m.end(2))
                 break
     if not st.signer:
         for key in FRAME["publisher_keys"]:

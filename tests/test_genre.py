@@ -275,3 +275,19 @@ def test_named_platforms_and_institutions_of_the_letters_own_place():
     assert v.node("省农科院").name == "海南省农业科学院" and v.node("省农科院").label == "Institution"
     assert v.node("省农业技术推广服务中心").name == "海南省农业技术推广服务中心"
     assert v.node("中国就业培训技术指导中心") is not None
+
+
+def test_salutations_with_a_greeting_signatures_with_the_date_on_their_line_and_proposal_records():
+    st = parse("对市政协十三届二次会议第0456号提案的答复\n\n王芳委员，您好！\n您提出的“关于某事的提案”收悉。\n")
+    assert (st.recipient, st.recipient_role) == ("王芳", "委员")
+    v = letter("陈静代表：\n您领衔提出的《关于发展冰雪旅游的建议》（第56号）已收悉，现答复如下：\n"
+               "一、我委印发了《黑龙江省冰雪旅游产业发展规划》。\n\n黑龙江省发展和改革委员会　2022年6月30日\n")
+    assert ("黑龙江省发展和改革委员会", "黑龙江省冰雪旅游产业发展规划") in v.rels("ISSUED")
+    # a disclosure page's record of the proposal, with no salutation
+    v = letter("提案人：周涛、李华\n提案号：第125号\n提案题目：关于建设智慧农业示范区的提案\n承办单位：成都市农业农村局\n\n"
+               "答复内容：\n一、2022年，我局启动实施数字农业试点项目。\n")
+    assert {("周涛", "关于建设智慧农业示范区的提案"), ("李华", "关于建设智慧农业示范区的提案")} <= v.rels("PROPOSED")
+    assert ("成都市农业农村局", "数字农业试点项目") in v.rels("LEADS")
+    # a democratic party's committee of an autonomous region: 民建广西区委会
+    v = letter("民建广西区委会：\n你们提出的《关于加强科技成果转化的提案》收悉。\n\n广西壮族自治区科学技术厅\n2022年7月15日\n")
+    assert ("中国民主建国会广西壮族自治区委员会", "关于加强科技成果转化的提案") in v.rels("PROPOSED")

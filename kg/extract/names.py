@@ -178,7 +178,7 @@ class Gazetteer:
         self.office_re = re.compile(rf"(?P<body>{alt(agencies)})(?P<place>{alt(named_places)})(?P<unit>{alt(self.office_units)})")
         # a democratic party's committee: 民盟深圳市委会, 九三学社上海市委员会, 民进中央
         self.party_re = re.compile(rf"(?P<party>{alt(self.party)})(?:(?P<place>{alt(prefixes)})"
-                                   rf"(?P<unit>委员会|委会|委|基层委员会|总支|支部)|(?P<central>中央委员会|中央))?")
+                                   rf"(?:区(?=委))?(?P<unit>委员会|委会|委|基层委员会|总支|支部)|(?P<central>中央委员会|中央))?")
 
     @lru_cache(maxsize=64)
     def _county_re(self, name: str) -> re.Pattern:

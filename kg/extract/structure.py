@@ -17,13 +17,13 @@ DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 ROLES = "|".join(FRAME["proposer_roles"])
 # 魏志鹏委员：, 张三、李四委员：, 曹芝萓等4位委员：, 刘低炉等3名代表：
 SALUTATION = re.compile(rf"^\s*(?:尊敬的)?([\u4e00-\u9fff·]{{2,5}}?(?:[、，,][\u4e00-\u9fff·]{{2,5}}?)*)"
-                        rf"(?:等\s*(?:[\d一二三四五六七八九十]+\s*(?:位|名|人))?)?({ROLES})\s*[:：]")
+                        rf"(?:等\s*(?:[\d一二三四五六七八九十]+\s*(?:位|名|人))?)?({ROLES})\s*(?:[:：]|[,，]?\s*(?:您|你们)好\s*[!！:：,，]?)")
 DATE_HAN = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 HAN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
 COLLECTIVE = re.compile(r"^\s*(?:尊敬的)?([\u4e00-\u9fff（）()]{3,30}?(?:委员会|委|会|党|支部|组|小组|界别|联合会|协会))\s*[:：]\s*$")
 # 省政协十二届五次会议, 政协十三届全国委员会第三次会议, 十四届全国人大一次会议, 市政协2023年度
 SESSION = re.compile(rf"((?:全国|省|市|区|县|州|自治区)?(?:政协|人大)[\u4e00-\u9fff]{{0,6}}?第?[{CN_NUM}\d]+届"
-                     rf"(?:全国委员会|委员会|全国人民代表大会|人民代表大会)?[{CN_NUM}\d]*(?:次会议)?(?:第?[{CN_NUM}\d]+次会议)?"
+                     rf"(?:全国委员会|[\u4e00-\u9fff]{0,10}?委员会|全国人民代表大会|人民代表大会)?[{CN_NUM}\d]*(?:次会议)?(?:第?[{CN_NUM}\d]+次会议)?"
                      rf"|(?:全国|省|市|区|县|州)?第?[{CN_NUM}\d]+届(?:全国)?(?:人大|政协|人民代表大会)(?:常委会)?第?[{CN_NUM}\d]+次会议"
                      rf"|(?:全国|省|市|区|县|州)?(?:政协|人大)\d{{4}}年度?)")
 PROPOSAL_NO = re.compile(r"第?\s*([A-Za-z]?\d{1,9})\s*号\s*(?:委员|代表|重点|集体|[(（][^)）]{1,12}[)）])?(提案|建议|议案)")
@@ -265,7 +265,7 @@ def parse(text: str) -> Structure:
     if not st.body_start and ack_a >= 0:
         st.body_start = ack_a
     # Proposal: the title acknowledged as received (…收悉, 交由我们办理, 接到…的提案).
-    for key in ("建议标题", "提案标题", "议案标题"):
+    for key in FRAME["proposal_title_keys"]:
         if st.meta.get(key):
             st.proposal_title = st.meta[key]
             break
@@ -295,6 +295,12 @@ def parse(text: str) -> Structure:
             m = SESSION.search(src)
             if m:
                 st.session = m.group(1)
+    if not st.recipient:
+        for key in FRAME["proposer_keys"]:     # 提案人: 张三、李四 on a disclosure page
+            names = [x for x in re.split(r"[、，,\s]+", st.meta.get(key, "")) if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", x)]
+            if names:
+                st.recipient, st.recipient_role, st.co_recipients = names[0], "代表" if "代表" in key else "委员", names[1:]
+                break
     if not st.recipient and sent and (m := IN_BODY_PROPOSER.search(sent)):
         # a repost names the proposer in a sentence: …协会主席周大卫通过民革海南省委员会提出的《…》
         st.recipient, st.recipient_role = m.group("name"), m.group("role") or "委员"
@@ -346,12 +352,22 @@ FOOTER_FIELD = re.compile(rf"^\s*({'|'.join(map(re.escape, FRAME['footer_keys'])
                           r"([\u4e00-\u9fff（）()]{4,40}?(?:厅|局|委员会|委|办公室|办|部|院|政府|行|中心))\s*$")
 
 
+SIGNED_AND_DATED = re.compile(r"^\s*([\u4e00-\u9fff（）()]{4,40}?(?:厅|局|委员会|委|办公室|办|部|院|政府|行|中心|署))"
+                              r"[\s\u3000]+(?:\d{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*年[^，。]{2,8}日\s*$")
+
+
 def _signature_and_date(st: Structure, nonempty) -> None:
     # The signature block: the last lines, a body name followed by a date.
     tail = nonempty[-6:]
     for i in range(len(tail) - 1, -1, -1):
         p, l = tail[i]
         date = find_date(l)
+        if date and len(l.strip()) > 16 and (sig := SIGNED_AND_DATED.match(l)) is not None:
+            # 黑龙江省发展和改革委员会　2022年6月30日: the body and the date on one line
+            st.date = date
+            st.signer, st.signer_from = sig.group(1), "signature"
+            st.signer_span = (p + sig.start(1), p + sig.end(1))
+            break
         if date and len(l.strip()) <= 16:
             st.date = date
             for q, prev in reversed(tail[:i]):

@@ -291,3 +291,14 @@ def test_salutations_with_a_greeting_signatures_with_the_date_on_their_line_and_
     # a democratic party's committee of an autonomous region: 民建广西区委会
     v = letter("民建广西区委会：\n你们提出的《关于加强科技成果转化的提案》收悉。\n\n广西壮族自治区科学技术厅\n2022年7月15日\n")
     assert ("中国民主建国会广西壮族自治区委员会", "关于加强科技成果转化的提案") in v.rels("PROPOSED")
+
+
+def test_products_listed_before_their_category_and_a_programme_named_again_carries_its_figures():
+    v = letter("张某委员:\n您提出的《关于科技金融的建议》收悉。\n"
+               "一、形成甲价值信用贷款、乙价值信用贷款、技改专项贷等政策性产品体系。"
+               "深化甲价值信用贷款改革,累计为137家科技型企业发放甲价值信用贷款23.5亿元。\n\n中国人民银行重庆市分行\n2025年9月1日\n")
+    prog = v.node("甲价值信用贷款", "Program")
+    assert prog is not None and v.node("技改专项贷", "Program") is not None
+    figures = {v.g.nodes[r.target].properties["value"] for r in v.g.relationships.values()
+               if r.type == "HAS_INDICATOR" and r.source == prog.id}
+    assert 2350000000 in figures

@@ -474,6 +474,31 @@ class Recognizer:
             out += found
         return out
 
+    def listed_products(self) -> list[Mention]:
+        """Named products listed before their category: 形成知识价值信用贷款、商业价值信用贷款、技改专项贷等
+        政策性产品体系 — each item is a programme (a loan or insurance scheme) though no ending names it."""
+        out = []
+        for close in PRODUCT_LIST_END.finditer(self.text):
+            end = close.start()
+            floor = max(0, end - 120)
+            a = max(floor - 1, *(self.text.rfind(c, floor, end) for c in "，,。；;：:\n")) + 1
+            parts, pos = [], a
+            for part in self.text[a:end].split("、"):
+                parts.append((pos, pos + len(part)))
+                pos += len(part) + 1
+            if len(parts) < 2:
+                continue
+            (s0, e0) = parts[0]
+            if (v := LEAD_VERB.match(self.text, s0)) is not None:
+                parts[0] = (v.end(), e0)       # 形成|知识价值信用贷款
+            for s_, e_ in parts:
+                name = clean_name(self.text[s_:e_])
+                if not (3 <= len(name) <= 14) or re.search(r"[\d的了在是将对和与“”]", name) or is_generic(name, "") \
+                        or self.inside_protected(s_, e_):
+                    continue
+                out.append(Mention(s_, e_, self.text[s_:e_], "Program", name, "financial_product", source="listed_product"))
+        return out
+
     def ordinal_events(self) -> list[Mention]:
         """Events named by their edition, wherever they stand: 第五届数字中国建设峰会, 第45届世界技能大赛."""
         out = []
@@ -531,6 +556,8 @@ def before_list(text: str, pos: int) -> str:
 
 # 第五届数字中国建设峰会: an edition and an event's ending (not a session: 第十三届人民代表大会…会议)
 PROG_LIST_END = re.compile(r"等(?=[\u4e00-\u9fff])")
+PRODUCT_LIST_END = re.compile(r"等(?:[\u4e00-\u9fff]{0,6}?)(?:产品体系|产品|业务品种)")
+LEAD_VERB = re.compile(r"(?:形成|推出|推广|创新|开发|打造|设立|包括|推动|落地)(?:了)?")
 ORDINAL_EVENT = re.compile(rf"第[\d一二三四五六七八九十百]+届(?!全国人民代表大会|人民代表大会|委员会)"
                            rf"(?:(?!人民代表大会|委员会|会议)[{CJK}A-Za-z0-9·]){{2,24}}?(?:{alt(set(EVENT_SUFFIX) - {'会议'})})")
 # a plan named without title marks after its place: 福建省|新型基础设施建设三年行动计划(2023-2025年)

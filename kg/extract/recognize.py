@@ -64,6 +64,7 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     ms += rec.unquoted_policies()
     ms += rec.ordinal_events()
     ms += rec.listed_programmes()
+    ms += rec.listed_products()
     ms += rec.towns()
     ms += _self_mentions(rec, ctx)
     ms += _two_plates(rec, ms)
@@ -75,7 +76,32 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     for m in ms:
         seen.setdefault((m.start, m.end, m.label), m)
     ms = sorted(seen.values(), key=lambda m: (m.start, -(m.end - m.start)))
-    return _drop_shadowed(ms)
+    ms = _drop_shadowed(ms)
+    return _named_again(rec, ms)
+
+
+def _named_again(rec: Recognizer, ms: list[Mention]) -> list[Mention]:
+    """A programme or institution recognised once by its shape (a list, a quote, a trigger) is the same
+    name where the letter writes it again without that shape: 深化知识价值信用贷款改革 … 发放知识价值信用贷款."""
+    text = rec.text
+    taken = Intervals((m.start, m.end) for m in ms)
+    again = []
+    done = set()
+    for m in ms:
+        form = m.surface.strip("“”\"")
+        if m.label not in ("Program", "Institution") or len(form) < 4 or form in done or m.source == "inner" \
+                or "_plate_of" in m.properties:
+            continue
+        done.add(form)
+        i = text.find(form)
+        while i >= 0:
+            j = i + len(form)
+            if not taken.overlaps(i, j) and not rec.inside_protected(i, j):
+                again.append(Mention(i, j, form, m.label, m.name, m.kind, set(m.aliases), source="again"))
+            i = text.find(form, j)
+    if not again:
+        return ms
+    return sorted(ms + again, key=lambda m: (m.start, -(m.end - m.start)))
 
 
 def _drop_shadowed(ms: list[Mention]) -> list[Mention]:

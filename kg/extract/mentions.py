@@ -482,6 +482,8 @@ class Recognizer:
             end = close.start()
             floor = max(0, end - 120)
             a = max(floor - 1, *(self.text.rfind(c, floor, end) for c in "，,。；;：:\n")) + 1
+            if (num := LIST_NUMBER.match(self.text, a)) is not None:
+                a = num.end()          # 一、形成…: the numbering is no item
             parts, pos = [], a
             for part in self.text[a:end].split("、"):
                 parts.append((pos, pos + len(part)))
@@ -557,6 +559,7 @@ def before_list(text: str, pos: int) -> str:
 # 第五届数字中国建设峰会: an edition and an event's ending (not a session: 第十三届人民代表大会…会议)
 PROG_LIST_END = re.compile(r"等(?=[\u4e00-\u9fff])")
 PRODUCT_LIST_END = re.compile(r"等(?:[\u4e00-\u9fff]{0,6}?)(?:产品体系|产品|业务品种)")
+LIST_NUMBER = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]|[一二三四五六七八九十]是)\s*")
 LEAD_VERB = re.compile(r"(?:形成|推出|推广|创新|开发|打造|设立|包括|推动|落地)(?:了)?")
 ORDINAL_EVENT = re.compile(rf"第[\d一二三四五六七八九十百]+届(?!全国人民代表大会|人民代表大会|委员会)"
                            rf"(?:(?!人民代表大会|委员会|会议)[{CJK}A-Za-z0-9·]){{2,24}}?(?:{alt(set(EVENT_SUFFIX) - {'会议'})})")

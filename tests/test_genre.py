@@ -302,3 +302,14 @@ def test_products_listed_before_their_category_and_a_programme_named_again_carri
     figures = {v.g.nodes[r.target].properties["value"] for r in v.g.relationships.values()
                if r.type == "HAS_INDICATOR" and r.source == prog.id}
     assert 2350000000 in figures
+
+
+def test_hosts_after_由_units_where_a_pilot_runs_and_a_fund_that_invested():
+    v = letter("湖北省科学技术厅关于省人大第1号建议的答复\n\n王某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、由省委组织部、省人社厅联合主办的第三届湖北省创新创业大赛吸引1200个项目参赛。\n"
+               "二、在武汉大学、华中科技大学等5所高校开展职务科技成果赋权改革试点。\n"
+               "三、湖北省高新技术产业投资基金投资了武汉光迅科技股份有限公司。\n\n湖北省科学技术厅\n2021年7月10日\n")
+    assert v.rels("ORGANIZED") == {("中共湖北省委组织部", "第三届湖北省创新创业大赛"),
+                                   ("湖北省人力资源和社会保障厅", "第三届湖北省创新创业大赛")}
+    assert {("武汉大学", "职务科技成果赋权改革试点"), ("华中科技大学", "职务科技成果赋权改革试点")} <= v.rels("PARTICIPATES_IN")
+    assert ("湖北省高新技术产业投资基金", "武汉光迅科技股份有限公司") in v.rels("INVESTED_IN")

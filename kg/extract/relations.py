@@ -219,6 +219,9 @@ ORGANIZE_WORDS = tuple(LEX["triggers"]["organize"])
 SELECTS = re.compile(rf"(?:{alt(LEX['triggers']['select'])})[^。；]{{0,80}}?(?:作为|为)\s*$")
 
 
+PASSIVE_HOST = re.compile(rf"由[^，。；]{{2,60}}?(?:联合|共同)?(?:{alt(LEX['triggers']['organize'])})(?:的)?(?=[^，。；]{{0,4}}$)")
+
+
 def _preceded_by(text: str, a: int, start: int, words: tuple[str, ...]) -> bool:
     """Whether text[a:start] ends with one of `words`, past earlier quoted items of a list."""
     pre = re.sub(r"(?:“[^”]*”[、和及]?\s*)+$", "", text[a:start])
@@ -246,10 +249,16 @@ def _organized(doc, sent, ms, subj, partners):
         if m.label != "Event":
             continue
         a = _clause_start(text, sent.start, m.start)
-        if _preceded_by(text, a, m.start, ACT_WORDS) or _preceded_by(text, a, m.start, ORGANIZE_WORDS):
+        by = PASSIVE_HOST.search(text, a, m.start)
+        if by is not None or _preceded_by(text, a, m.start, ACT_WORDS) or _preceded_by(text, a, m.start, ORGANIZE_WORDS):
             # a body joined by 与 before the verb hosts it too: (教育部)与联合国教科文组织在北京召开…
             co = [doc.node_for(x) for x in ms if x.start < m.start and x.label in SUBJECT_LABELS
                   and text[x.start - 1:x.start] in "与同和" and a <= x.start]
+            if by is not None:
+                # 由省委组织部、省人社厅联合主办的…大赛: the bodies after 由 host it, not the sentence's subject
+                hosts = [doc.node_for(x) for x in ms if by.start() < x.start and x.end <= by.end() and x.label in SUBJECT_LABELS]
+                if hosts:
+                    subj, co = hosts, []
             for who in [*subj, *co]:
                 doc.add_rel("ORGANIZED", who, doc.node_for(m), sent.start, sent.end)
 
@@ -459,6 +468,8 @@ def _list_after(doc, sent, ms, trig_re, create=True):
     starts = {m.start for m in ms}
     for t in trig_re.finditer(sent.text):
         a = sent.start + t.end()
+        if text[a:a + 1] == "了" and a + 1 in starts:
+            a += 1            # 投资了X
         if a not in starts or any(m.start < sent.start + t.start() < m.end for m in ms):
             continue
         end_m = re.compile(r"[，,。]").search(text, a, sent.end)
@@ -504,6 +515,8 @@ def _invested(doc, sent, ms, subj, partners):
 SEND_TO = re.compile(rf"将(.+?)(?:{alt(LEX['triggers']['participate'])})(?:为期[^，。]*?的)?$")   # 将A、B推荐参加…
 
 
+PILOT_AT = re.compile(r"在([^，。；在]{2,80}?)(?:等\s*[\d一二三四五六七八九十百]+\s*(?:家|所|个|类)[\u4e00-\u9fff]{0,8})?"
+                      r"(?:开展|实施|启动|推进|推行|先行先试)(?:了)?$")
 ENTERED = re.compile(rf"(?:被|已|均|先后|成功)*(?:{alt(LEX['triggers']['participate'])})(?:为期[^，。]*?的)?$")
 
 
@@ -515,6 +528,9 @@ def _participates(doc, sent, ms, subj, partners):
         pre = text[sent.start:m.start]
         t = SEND_TO.search(pre)
         if t:
+            a, b = sent.start + t.start(1), sent.start + t.end(1)
+        elif (t := PILOT_AT.search(pre)) is not None and m.label == "Program":
+            # 在武汉大学、华中科技大学等5所高校开展…试点: the units where the programme runs take part
             a, b = sent.start + t.start(1), sent.start + t.end(1)
         elif (t := ENTERED.search(pre)) is not None:
             # 电子科技大学、西南交通大学等8所高校被纳入…试点: the listed units before the verb
@@ -540,5 +556,5 @@ RULES = (
     (_joint_with, JOINT),
     (_members, TRIG["include"]),
     (_invested, TRIG["invest"]),
-    (_participates, re.compile(alt(LEX["triggers"]["participate"]))),
+    (_participates, re.compile(alt(LEX["triggers"]["participate"] + ["在"]))),
 )

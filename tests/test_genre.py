@@ -313,3 +313,15 @@ def test_hosts_after_由_units_where_a_pilot_runs_and_a_fund_that_invested():
                                    ("湖北省人力资源和社会保障厅", "第三届湖北省创新创业大赛")}
     assert {("武汉大学", "职务科技成果赋权改革试点"), ("华中科技大学", "职务科技成果赋权改革试点")} <= v.rels("PARTICIPATES_IN")
     assert ("湖北省高新技术产业投资基金", "武汉光迅科技股份有限公司") in v.rels("INVESTED_IN")
+
+
+def test_a_regions_letter_keeps_its_figures_on_the_programme_and_hospitals_that_join_up_cooperate():
+    v = letter("对自治区政协第1号提案的答复\n\n马某委员：\n您提出的《关于基层医疗的提案》收悉。\n"
+               "一、宁夏医科大学总医院与固原市人民医院组建紧密型医疗联合体。\n"
+               "二、实施基层卫生人才能力提升培训项目，累计培训乡村医生3200余人次。在吴忠市、中卫市开展县域医共体建设试点。\n\n"
+               "宁夏回族自治区卫生健康委员会\n2020年8月3日\n")
+    assert v.rel("COOPERATES_WITH", "宁夏医科大学总医院", "固原市人民医院") is not None
+    prog = v.node("基层卫生人才能力提升培训项目", "Program")
+    assert prog is not None
+    # the region's letter names cities but is not a city's: the figure is the programme's, not 银川's
+    assert any(r.type == "HAS_INDICATOR" and r.source == prog.id for r in v.g.relationships.values())

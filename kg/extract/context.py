@@ -104,7 +104,12 @@ def find_context(st: Structure, gaz: Gazetteer) -> Context:
             city_counts[p.name] += 1
     if province is None and counts and not national:
         province = gaz.provinces[counts.most_common(1)[0][0]]
-    if city is None and city_counts and _level_is_city(st):
+    own_level = None    # the level of the place the replier's own name opens with
+    for named in (st.signer, head):
+        if named and (m := next(gaz.place_re.finditer(named), None)) is not None:
+            own_level = gaz.places[m.group(0)].level
+            break
+    if city is None and city_counts and own_level != "province" and _level_is_city(st):
         cands = [c for c, _ in city_counts.most_common() if gaz.cities[c].province == (province.name if province else "")]
         if cands:
             city = gaz.cities[cands[0]]

@@ -325,3 +325,18 @@ def test_a_regions_letter_keeps_its_figures_on_the_programme_and_hospitals_that_
     assert prog is not None
     # the region's letter names cities but is not a city's: the figure is the programme's, not 银川's
     assert any(r.type == "HAS_INDICATOR" and r.source == prog.id for r in v.g.relationships.values())
+
+
+def test_an_unsigned_excerpts_self_reference_is_the_department_its_topic_and_place_say():
+    # 我局 in a letter about schools that names a district: that district's education bureau
+    v = letter("张某委员:\n《关于推进中小学人工智能教育的提案》(第1号)收悉。现答复如下:\n"
+               "我局高度重视中小学人工智能教育工作,思明区自2020年起在学校开设课程。\n")
+    assert v.node("我局").name == "厦门市思明区教育局"
+    # a body the letter names as another one is not the writer: 会同省科技厅 → 我厅 is the education department
+    v = letter("《关于促进高校科技成果转化的建议》收悉。我厅会同省科技厅开展高校科技成果转化工作,"
+               "印发《福建教育系统服务创新发展行动计划》。\n")
+    assert v.node("我厅").name == "福建省教育厅"
+    assert ("福建省教育厅", "福建教育系统服务创新发展行动计划") in v.rels("ISSUED")
+    # no clear topic: no guess
+    v = letter("《关于某事的建议》收悉。我局高度重视。\n")
+    assert v.node("我局") is None

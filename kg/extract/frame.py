@@ -8,8 +8,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from collections import Counter
+
+from kg import data
 from kg.extract.structure import Structure
 from kg.records import Node, norm
+
+SELF_TOPICS = data.load("lexicon")["self_topic"]
 
 if TYPE_CHECKING:
     from kg.extract.document import Doc
@@ -59,6 +64,8 @@ def document_facts(doc) -> None:
     replier = None
     if not ctx.replier:
         _replier_from_body(doc)
+    if not ctx.replier:
+        _replier_from_topic(doc)
     if ctx.replier:
         key = f"Agency:{norm(ctx.replier)}"
         replier = doc.entities.get(key)
@@ -124,6 +131,46 @@ def _replier_from_body(doc: Doc) -> None:
             continue
         doc.ctx.replier, doc.ctx.replier_kind = first.name, first.kind
         return
+
+
+def _replier_from_topic(doc: Doc) -> None:
+    """An unsigned excerpt that says only 我局/我厅/我委: the department of that kind, at the level the
+    self-reference implies, for what the proposal is about (data: lexicon.toml [[self_topic]])."""
+    st, ctx, text, gaz = doc.st, doc.ctx, doc.raw.text, doc.rec.gaz
+    me = next((m for m in gaz.self_re.finditer(text, st.body_start) if not doc.rec.inside_protected(m.start(), m.end())), None)
+    if me is None or ctx.province is None:
+        return
+    ending = me.group(0)[-1]
+    head = text[st.body_start: st.body_start + 1500]
+    scores = Counter()
+    for i, topic in enumerate(SELF_TOPICS):
+        if ending in topic["forms"]:
+            scores[i] = sum(3 * st.proposal_title.count(w) + head.count(w) for w in topic["words"])
+    county = _most_named(gaz.county_re.finditer(text), lambda s: gaz.county(s, ctx.province, ctx.city))
+    city = ctx.city or _most_named(gaz.place_re.finditer(text), lambda s: gaz.places[s] if gaz.places[s].level == "city"
+                                   and gaz.places[s].province == ctx.province.name else None)
+    place = ctx.province if ending == "厅" else (county or city or ctx.province) if ending == "局" else (city or ctx.province)
+    named = {m.name for m in doc.mentions if m.label == "Agency"}
+    cands = {}
+    for i, score in scores.items():
+        bm = gaz.canonical_body(place.name + SELF_TOPICS[i]["forms"][ending], ctx.province, city, county)
+        name = bm.canonical if bm else place.name + SELF_TOPICS[i]["forms"][ending]
+        if name not in named:       # a body the letter names as another one is not the writer (会同省科技厅)
+            cands[name] = max(score, cands.get(name, 0))
+    ranked = Counter(cands).most_common(2)
+    if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+        return        # no clear topic: the replier stays unknown (optional in the gold)
+    ctx.replier = ranked[0][0]
+    ctx.replier_surface = me.group(0)
+
+
+def _most_named(matches, place_of):
+    counts = Counter()
+    for m in matches:
+        p = place_of(m.group(0))
+        if p is not None:
+            counts[p] += 1
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _proposers(doc: Doc) -> list:

@@ -340,3 +340,17 @@ def test_an_unsigned_excerpts_self_reference_is_the_department_its_topic_and_pla
     # no clear topic: no guess
     v = letter("《关于某事的建议》收悉。我局高度重视。\n")
     assert v.node("我局") is None
+
+
+def test_a_proposal_named_only_in_the_reply_title_a_salutation_naming_nobody_and_colleges():
+    v = letter("对《关于加快发展夜间经济的提案》的答复\n\n各位委员：\n你们的提案收悉。现答复如下：\n一、出台《某市夜间经济实施意见》。\n\n"
+               "昆明市商务局\n2022年7月8日\n")
+    assert v.node("关于加快发展夜间经济的提案", "Proposal") is not None
+    assert not v.names("Person")
+    v = letter("致公党云南省委：\n贵委提出的关于加强产教融合的提案收悉。\n"
+               "一、昆明冶金高等专科学校与云南白药集团股份有限公司共建产业学院。"
+               "遴选20所职业院校作为省级“双高计划”建设单位。\n\n云南省教育厅\n2022年8月15日\n")
+    assert v.rel("COOPERATES_WITH", "昆明冶金高等专科学校", "云南白药集团股份有限公司") is not None
+    prog = v.node("双高计划", "Program")
+    assert any(r.type == "HAS_INDICATOR" and r.source == prog.id and v.g.nodes[r.target].properties["value"] == 20
+               for r in v.g.relationships.values())

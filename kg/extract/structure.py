@@ -252,8 +252,9 @@ def parse(text: str) -> Structure:
             break
         m = SALUTATION.match(l)
         if m:
-            names = re.split(r"[、，,]", m.group(1))
-            st.recipient, st.recipient_role, st.co_recipients = names[0], m.group(2), names[1:]
+            names = [x for x in re.split(r"[、，,]", m.group(1)) if x not in ("各位", "诸位", "尊敬的各位")]
+            if names:     # 各位委员: a salutation that names nobody
+                st.recipient, st.recipient_role, st.co_recipients = names[0], m.group(2), names[1:]
             # a page that runs the whole letter into one line: the body starts after the colon
             st.body_start = p + (m.end() if l[m.end():].strip() else len(l) + 1)
             break
@@ -286,6 +287,11 @@ def parse(text: str) -> Structure:
             st.proposal_aliases.append(m.group(1).strip())
             num = re.search(r"[A-Za-z]?\d+", m.group(1))
             st.proposal_number = num.group(0)
+    if not st.proposal_title:
+        for t in [st.title, *st.title_aliases]:      # 对《关于加快发展夜间经济的提案》的答复
+            if (m := re.search(r"[《“]((?:关于)?[^《》“”]{4,80}?(?:建议|提案|议案))[》”]", t)) is not None:
+                st.proposal_title = m.group(1)
+                break
     for src in [sent, st.title] + st.title_aliases + [head]:
         if not st.proposal_number:
             m = PROPOSAL_NO.search(src)

@@ -354,3 +354,15 @@ def test_a_proposal_named_only_in_the_reply_title_a_salutation_naming_nobody_and
     prog = v.node("双高计划", "Program")
     assert any(r.type == "HAS_INDICATOR" and r.source == prog.id and v.g.nodes[r.target].properties["value"] == 20
                for r in v.g.relationships.values())
+
+
+def test_plans_and_measures_named_without_title_marks_and_a_numbered_list_of_firms():
+    v = letter("湖南省工业和信息化厅关于省人大第1号建议的答复\n\n彭某代表：\n您提出的关于某事的建议收悉，现答复如下：\n"
+               "一、省政府办公厅印发了湖南省“十四五”制造业高质量发展规划。我厅出台关于促进中小企业专精特新发展的若干措施，"
+               "并制定湖南省专精特新“小巨人”企业培育工作方案。\n"
+               "四、支持三一重工、中联重科等龙头企业牵头组建湖南省工程机械产业创新联盟。\n\n湖南省工业和信息化厅\n2022年7月20日\n")
+    assert {("湖南省人民政府办公厅", "湖南省“十四五”制造业高质量发展规划"),
+            ("湖南省工业和信息化厅", "关于促进中小企业专精特新发展的若干措施"),
+            ("湖南省工业和信息化厅", "湖南省专精特新“小巨人”企业培育工作方案")} <= v.rels("ISSUED")
+    assert v.node("三一重工", "Institution") is not None and v.node("支持三一重工") is None
+    assert v.node("湖南省工程", "Program") is None

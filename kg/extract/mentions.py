@@ -526,11 +526,16 @@ class Recognizer:
             before = self.text[max(0, m.start() - 8): m.start()]
             after = self.text[m.end(): m.end() + 6]
             # a named plan is read where a verb handles it: 制定…规划, 推进…总体规划的编制, 根据…规划
-            if not re.search(r"(制定|出台|纳入|印发|编制|列入|实施|推进|根据|按照|依据|落实|对照)$", before) \
+            if not re.search(r"(制定|出台|纳入|印发|编制|列入|实施|推进|根据|按照|依据|落实|对照|发布)了?$", before) \
                     and not re.match(r"的?(编制|出台|印发|实施|修编|批复)", after):
                 continue
             name = clean_name(m.group(0))
             out.append(Mention(m.start(), m.end(), m.group(0), "Policy", name, policy_kind(name), source="unquoted_policy"))
+        for m in _UNQUOTED_ABOUT.finditer(self.text):
+            if self.inside_protected(m.start(1), m.end(1)):
+                continue
+            name = clean_name(m.group(1))
+            out.append(Mention(m.start(1), m.end(1), m.group(1), "Policy", name, policy_kind(name), source="unquoted_policy"))
         return out
 
     def places(self) -> list[Mention]:
@@ -564,7 +569,11 @@ LEAD_VERB = re.compile(r"(?:形成|推出|推广|创新|开发|打造|设立|包
 ORDINAL_EVENT = re.compile(rf"第[\d一二三四五六七八九十百]+届(?!全国人民代表大会|人民代表大会|委员会)"
                            rf"(?:(?!人民代表大会|委员会|会议)[{CJK}A-Za-z0-9·]){{2,24}}?(?:{alt(set(EVENT_SUFFIX) - {'会议'})})")
 # a plan named without title marks after its place: 福建省|新型基础设施建设三年行动计划(2023-2025年)
-_UNQUOTED_TAIL = re.compile(rf"[{CJK}0-9\-—]{{2,30}}?(?:规划|纲要|行动计划|实施方案)(?:[(（]\d{{4}}[-—]\d{{4}}年[)）])?")
+_POLICY_ENDS = "规划|纲要|行动计划|实施方案|工作方案|若干措施|实施意见|指导意见|管理办法|实施办法|实施细则"
+_UNQUOTED_TAIL = re.compile(rf"(?:[{CJK}0-9\-—]|“[{CJK}0-9]{{1,10}}”){{2,30}}?(?:{_POLICY_ENDS})(?:[(（]\d{{4}}[-—]\d{{4}}年[)）])?")
+# a title written without marks after the verb that issues it: 出台关于促进中小企业发展的若干措施
+_UNQUOTED_ABOUT = re.compile(rf"(?:制定|出台|印发|发布|制发|颁布)(?:了)?(关于(?:[{CJK}0-9、]|“[{CJK}0-9]{{1,10}}”){{4,60}}?"
+                             rf"(?:若干措施|措施|意见|办法|通知|方案|规定|细则|决定|条例))(?=[，,。；;、和及]|$)")
 
 
 CLAUSE_END = re.compile(r"[，,。；;！？\n：:]")

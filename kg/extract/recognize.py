@@ -120,6 +120,8 @@ def _drop_shadowed(ms: list[Mention]) -> list[Mention]:
             continue
         elif m.label in ("Agency", "Institution") and named.inside(m.start, m.end):
             continue
+        elif m.label == "Program" and m.source in ("lead", "participate") and named.inside(m.start, m.end):
+            continue      # 牵头组建湖南省工程|机械产业创新联盟: an ending inside an institution's name
         else:
             out.append(m)
     return out

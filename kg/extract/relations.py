@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kg import data
-from kg.extract.mentions import Mention, TRIG, alt, is_generic, clean_name, INST_SUFFIX, suffix_kind, before_list
+from kg.extract.mentions import LIST_NUMBER, Mention, TRIG, alt, is_generic, clean_name, INST_SUFFIX, suffix_kind, before_list
 from kg.extract.spans import Cover, Intervals, in_range
 from kg.extract.structure import DATE_CN, iso_date
 from kg.records import Node, norm
@@ -380,6 +380,8 @@ def _named_in_category_lists(doc, top) -> None:
             start = end
             while start > sent.start and text[start - 1] not in "，,。；;：:“”《》（）()":
                 start -= 1
+            if (num := LIST_NUMBER.match(text, start, end)) is not None:
+                start = num.end()        # 四、支持A、B等龙头企业: the numbering is no item
             # the list is the run of 、-separated items right before 等; its head may carry a verb
             items = text[start:end].split("、")
             if len(items) < 2:

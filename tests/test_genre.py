@@ -366,3 +366,25 @@ def test_plans_and_measures_named_without_title_marks_and_a_numbered_list_of_fir
             ("湖南省工业和信息化厅", "湖南省专精特新“小巨人”企业培育工作方案")} <= v.rels("ISSUED")
     assert v.node("三一重工", "Institution") is not None and v.node("支持三一重工") is None
     assert v.node("湖南省工程", "Program") is None
+
+
+def test_events_by_their_scope_quoted_institutions_and_sites_and_party_departments_written_with_中共():
+    v = letter("中共黔东南州委宣传部关于州政协第103号提案的答复摘要\n\n杨某委员：\n您提出的《关于某事的提案》收悉。"
+               "经商州文化广电新闻出版局，现答复如下：\n"
+               "一、在“多彩贵州网”开设专栏；与凯里学院共建“黔东南民族文化传播研究中心”。指导黔东南州广播电视台开办节目。\n"
+               "二、借助生态文明贵阳国际论坛、中国（贵州）国际酒类博览会等平台推介黔东南。举办首届全国养老护理员职业技能竞赛。\n")
+    assert "中共黔东南苗族侗族自治州委宣传部" in {s for s, _t in v.rels("ISSUED")}
+    assert v.node("州文化广电新闻出版局").name == "黔东南苗族侗族自治州文化广电新闻出版局"
+    for inst in ("多彩贵州网", "黔东南民族文化传播研究中心", "黔东南州广播电视台"):
+        assert v.node(inst, "Institution") is not None, inst
+    for event in ("生态文明贵阳国际论坛", "中国（贵州）国际酒类博览会", "首届全国养老护理员职业技能竞赛"):
+        assert v.node(event, "Event") is not None, event
+    assert v.node("借助生态文明贵阳国际论坛") is None
+
+
+def test_names_that_begin_with_a_stop_character_of_a_place_and_verbs_before_names():
+    v = letter("新疆维吾尔自治区人力资源和社会保障厅关于第1号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、支持和田地区技工学校建设实训基地。广州市工贸技师学院对口帮扶喀什技师学院。委托河北大学法学院开展研究。\n")
+    assert v.node("和田地区技工学校", "Institution") is not None
+    assert v.node("喀什技师学院", "Institution") is not None
+    assert v.node("河北大学法学院", "Institution") is not None

@@ -40,6 +40,8 @@ PROG_SUFFIX = LEX["program_suffix"]
 EVENT_SUFFIX = LEX["event_suffix"]
 POLICY_KIND = LEX["policy_kind"]
 STRONG_INST = set(LEX["words"]["strong_institution_suffix"])
+INNER_SITE = re.compile(r"[\u4e00-\u9fff]{2,}(?:网|网站|客户端)$")
+STRONG_INST_KINDS = {"research_institute", "university", "school", "media", "museum", "association", "hospital", "enterprise"}
 QUOTED_SYSTEM = re.compile(rf"[\u4e00-\u9fff]{{0,10}}?(?:{alt(LEX['words']['system_endings'])})(?![\u4e00-\u9fff]{{0,3}}(?:专区|模块))")
 # a bare level opening a name (省农科院, 市青少年科技教育中心); not 市场, 市民, 省会, 区域, 县域…
 LEVEL_OPENING = re.compile(r"^(自治区|省|市|县|区)(?!场|民|区|会|域|级|属|内|外|直|委|政府)")
@@ -93,6 +95,11 @@ def _after_place(text: str, pos: int, places, floor: int) -> bool:
     return False
 
 
+def _opens_place(text: str, pos: int, places) -> bool:
+    """Does a place name begin at `pos` (和|田地区: the stop is the place's first character)?"""
+    return any(text[pos:pos + n] in places for n in range(2, 8))
+
+
 def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30, places=None) -> int:
     """Scan left from `end` over name characters; stop at punctuation or a stop word."""
     i = end
@@ -105,7 +112,8 @@ def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30, places=N
         # and a word of one or two characters come right before it (乐山嘉和…, 福建省数字经济…)
         if depth == 0 and stop and (len(stop) > 1 or (end - i >= 2 and not is_generic(text[i:end], "")
                                                        and not (stop in INNER_STOPS and places
-                                                                and _after_place(text, i - 1, places, floor)))):
+                                                                and _after_place(text, i - 1, places, floor))
+                                                       and not (places and _opens_place(text, i - 1, places)))):
             break
         ch = text[i - 1]
         if ch in ")）":
@@ -363,6 +371,12 @@ class Recognizer:
             full = inner + tail
             if self.inside_protected(m.start(), m.end()) or re.search(r"[《》]", inner):
                 continue
+            if not tail and (INNER_SITE.search(inner) or suffix_kind(inner, INST_SUFFIX) in STRONG_INST_KINDS) \
+                    and not suffix_kind(inner, PROG_SUFFIX) and not suffix_kind(inner, EVENT_SUFFIX):
+                # “多彩贵州网”, “黔东南民族文化传播研究中心”: a quoted institution or site
+                out.append(Mention(m.start(), m.end(), m.group(0), "Institution", inner,
+                                   suffix_kind(inner, INST_SUFFIX) or "platform", {inner}, source="quoted"))
+                continue
             if not tail and (sys_ := QUOTED_SYSTEM.match(self.text, m.end())) is not None:
                 # “长江渝融通”货币信贷大数据系统, “科创资本通”平台: a named system or platform
                 surface = self.text[m.start():sys_.end()]
@@ -501,6 +515,24 @@ class Recognizer:
                 out.append(Mention(s_, e_, self.text[s_:e_], "Program", name, "financial_product", source="listed_product"))
         return out
 
+    def scoped_events(self) -> list[Mention]:
+        """Events named by a strong ending and their scope, wherever they stand: 生态文明贵阳国际论坛,
+        中国（贵州）国际酒类博览会, 2021年中国国际服务贸易交易会."""
+        out = []
+        for m in STRONG_EVENT.finditer(self.text):
+            start = left_extent(self.text, m.start(), max(0, m.start() - 30), places=self.gaz.places)
+            while self.text[start:start + 1] in "“”":
+                start += 1
+            name = clean_name(self.text[start:m.end()])
+            if len(name) - len(m.group(0)) < 3 or is_generic(name, m.group(0)) or self.inside_protected(start, m.end()):
+                continue
+            core = name[: len(name) - len(m.group(0))]
+            if not (EVENT_SCOPE.search(core) or self.gaz.place_re.match(core) or any(True for _ in self.gaz.place_re.finditer(core))):
+                continue
+            out.append(Mention(start, m.end(), self.text[start:m.end()], "Event", name,
+                               suffix_kind(name, EVENT_SUFFIX) or "event", source="scoped_event"))
+        return out
+
     def ordinal_events(self) -> list[Mention]:
         """Events named by their edition, wherever they stand: 第五届数字中国建设峰会, 第45届世界技能大赛."""
         out = []
@@ -566,8 +598,11 @@ PROG_LIST_END = re.compile(r"等(?=[\u4e00-\u9fff])")
 PRODUCT_LIST_END = re.compile(r"等(?:[\u4e00-\u9fff]{0,6}?)(?:产品体系|产品|业务品种)")
 LIST_NUMBER = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]|[一二三四五六七八九十]是)\s*")
 LEAD_VERB = re.compile(r"(?:形成|推出|推广|创新|开发|打造|设立|包括|推动|落地)(?:了)?")
-ORDINAL_EVENT = re.compile(rf"第[\d一二三四五六七八九十百]+届(?!全国人民代表大会|人民代表大会|委员会)"
-                           rf"(?:(?!人民代表大会|委员会|会议)[{CJK}A-Za-z0-9·]){{2,24}}?(?:{alt(set(EVENT_SUFFIX) - {'会议'})})")
+ORDINAL_EVENT = re.compile(rf"(?:第[\d一二三四五六七八九十百]+|首)届(?!全国人民代表大会|人民代表大会|委员会)"
+                           rf"(?:(?!人民代表大会|委员会|会议)[{CJK}A-Za-z0-9·—（）()“”]){{2,24}}?(?:{alt(set(EVENT_SUFFIX) - {'会议'})})")
+_SE = LEX["words"]["strong_event"]
+STRONG_EVENT = re.compile(alt(_SE["endings"]))
+EVENT_SCOPE = re.compile(rf"{alt(_SE['scope'])}|^\d{{4}}年?|^(?:第[\d一二三四五六七八九十百]+|首)届")
 # a plan named without title marks after its place: 福建省|新型基础设施建设三年行动计划(2023-2025年)
 _POLICY_ENDS = "规划|纲要|行动计划|实施方案|工作方案|若干措施|实施意见|指导意见|管理办法|实施办法|实施细则"
 _UNQUOTED_TAIL = re.compile(rf"(?:[{CJK}0-9\-—]|“[{CJK}0-9]{{1,10}}”){{2,30}}?(?:{_POLICY_ENDS})(?:[(（]\d{{4}}[-—]\d{{4}}年[)）])?")

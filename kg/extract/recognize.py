@@ -63,6 +63,7 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     ms += rec.after_trigger("participate", "Program", PROG_END, PROG_SUFFIX)
     ms += rec.unquoted_policies()
     ms += rec.ordinal_events()
+    ms += rec.scoped_events()
     ms += rec.listed_programmes()
     ms += rec.listed_products()
     ms += rec.towns()

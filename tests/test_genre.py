@@ -388,3 +388,16 @@ def test_names_that_begin_with_a_stop_character_of_a_place_and_verbs_before_name
     assert v.node("和田地区技工学校", "Institution") is not None
     assert v.node("喀什技师学院", "Institution") is not None
     assert v.node("河北大学法学院", "Institution") is not None
+
+
+def test_quoted_programmes_with_their_endings_funds_allocated_and_counts_before_a_programme():
+    v = letter("国家林业和草原局关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
+               "一、开展了10处国家公园体制试点。州级财政安排“一村一幼”专项资金1.86亿元。实施“四好农村路”示范县创建活动，"
+               "开展“利剑”专项执法行动。推动“十三五”社会服务兜底工程，落实“十四五”国家专项。\n"
+               "二、省级财政安排职业教育质量提升专项资金4.6亿元。青海民族大学参加中国非遗传承人群研修研培计划。\n")
+    for prog in ("国家公园体制试点", "“一村一幼”专项资金", "“四好农村路”示范县创建活动", "“利剑”专项执法行动",
+                 "“十三五”社会服务兜底工程", "职业教育质量提升专项资金"):
+        assert v.node(prog, "Program") is not None, prog
+    assert v.node("10处国家公园体制试点") is None and v.node("十三五") is None
+    assert v.node("“十四五”国家专项") is None
+    assert ("青海民族大学", "中国非遗传承人群研修研培计划") in v.rels("PARTICIPATES_IN")

@@ -40,6 +40,11 @@ PROG_SUFFIX = LEX["program_suffix"]
 EVENT_SUFFIX = LEX["event_suffix"]
 POLICY_KIND = LEX["policy_kind"]
 STRONG_INST = set(LEX["words"]["strong_institution_suffix"])
+# a quoted name and the words after it that make it a programme: “一村一幼”专项资金, “三智”合作试点,
+# “四好农村路”示范县创建活动, “农村淘宝”项目
+QUOTED_NAME = re.compile(rf"“([^“”\n]{{2,40}})”((?:(?!等|和|及|与|的|支持|开展|实施)[{CJK}]){{0,8}}(?:{alt(PROG_SUFFIX)}|(?:项目|活动|政策)(?![式制化型性]))"
+                         rf"(?![{CJK}]{{0,2}}(?:专区|平台|系统)))?")
+PERIOD = re.compile(r"[十]?[一二三四五六七八九十]+五")
 INNER_SITE = re.compile(r"[\u4e00-\u9fff]{2,}(?:网|网站|客户端)$")
 STRONG_INST_KINDS = {"research_institute", "university", "school", "media", "museum", "association", "hospital", "enterprise"}
 QUOTED_SYSTEM = re.compile(rf"[\u4e00-\u9fff]{{0,10}}?(?:{alt(LEX['words']['system_endings'])})(?![\u4e00-\u9fff]{{0,3}}(?:专区|模块))")
@@ -53,6 +58,7 @@ for _w in LEFT_STOPS:
     STOPS_BY_LAST.setdefault(_w[-1], []).append(_w)   # a stop is looked up by the character it ends with
 INST_RE = re.compile(alt(INST_SUFFIX))
 PROG_END = re.compile(rf"(?:{alt(PROG_SUFFIX)}){VERSION}")
+FUND_END = re.compile(alt(k for k, v in PROG_SUFFIX.items() if v == "special_fund"))
 EVENT_END = re.compile(alt(EVENT_SUFFIX))
 TRIG = {k: re.compile(alt(v)) for k, v in LEX["triggers"].items()}
 RECURRING = re.compile(alt(LEX["words"]["recurring"]))  # 持续举办…培训班 is a programme, not one event
@@ -82,6 +88,7 @@ PARK_BODY = re.compile(r"管委会|管理委员会")
 TOWN_BODY = re.compile(r"(?P<kind>镇|乡|街道)(?P<unit>人民政府|政府|党委|办事处)")
 JOINS = re.compile(alt(LEX["triggers"]["attend"]))   # 组织我国选手参加第45届世界技能大赛: the event starts after the verb
 COUNTED = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座]")   # 12家银行: a count
+COUNTED_AT = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座处项]")
 INNER_STOPS = "和经"     # stops that also occur in names right after a place (乐山嘉和…, 福建省数字经济…)
 STOP_EXCEPTION = re.compile(alt(LEX["words"]["stop_exceptions"]))   # words a stop begins inside a name (有限公司)
 
@@ -366,11 +373,13 @@ class Recognizer:
     def quoted(self) -> list[Mention]:
         """Quoted names typed by their ending: “双千工程” (Program), “…论坛” (Event)."""
         out = []
-        for m in re.finditer(r"“([^“”\n]{2,40})”((?:重点|重大|科技|专项)?(?:专项|工程|行动|计划))?", self.text):
+        for m in QUOTED_NAME.finditer(self.text):
             inner, tail = m.group(1), m.group(2) or ""
             full = inner + tail
             if self.inside_protected(m.start(), m.end()) or re.search(r"[《》]", inner):
                 continue
+            if PERIOD.fullmatch(inner) and (not tail or is_generic(tail[:-2], "")):
+                continue      # “十三五”, “十四五”国家专项: a planning period, not a name
             if not tail and (INNER_SITE.search(inner) or suffix_kind(inner, INST_SUFFIX) in STRONG_INST_KINDS) \
                     and not suffix_kind(inner, PROG_SUFFIX) and not suffix_kind(inner, EVENT_SUFFIX):
                 # “多彩贵州网”, “黔东南民族文化传播研究中心”: a quoted institution or site
@@ -400,8 +409,9 @@ class Recognizer:
                 ls += 1       # 实施了“…”: a particle is no modifier
             if label == "Program" and ls < start and not self.text[ls:start].startswith(tuple("我省市")) \
                     and not re.search(r"[“”]", self.text[ls:start]) \
-                    and (TRIG["lead"].search(self.text, max(0, ls - 4), ls) or TRIG["organize"].search(self.text, max(0, ls - 4), ls)):
-                start = ls
+                    and (TRIG["lead"].search(self.text, max(0, ls - 4), ls) or TRIG["organize"].search(self.text, max(0, ls - 4), ls)
+                         or (tail and self.text[ls - 1: ls] in "、，,；;：:")):
+                start = ls     # (…工程、)学前教育“一村一幼”项目建设工程: a list item's modifier too
             surface = self.text[start:m.end()]
             aliases = {inner if not tail else f"“{inner}”{tail}", inner + tail}
             if start < m.start():
@@ -429,6 +439,8 @@ class Recognizer:
                 start = pos
                 while start < m.end() and self.text[start] in "、和及了“":
                     start += 1
+                if (cnt := COUNTED_AT.match(self.text, start, m.start())) is not None:
+                    start = cnt.end()      # 开展了10处国家公园体制试点: the count is not the name
                 # 组织开展…, 在北京召开…: a later verb starts the name
                 for verb in (TRIG["lead"], TRIG[trigger], JOINS):
                     for v in verb.finditer(self.text, start, m.start()):

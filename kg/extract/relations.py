@@ -517,6 +517,7 @@ def _invested(doc, sent, ms, subj, partners):
 SEND_TO = re.compile(rf"将(.+?)(?:{alt(LEX['triggers']['participate'])})(?:为期[^，。]*?的)?$")   # 将A、B推荐参加…
 
 
+UNIT_CATEGORY = re.compile(r"企业|公司|高校|院校|学校|大学|院所|医院|单位|机构|园区|银行|协会|学会")
 PILOT_AT = re.compile(r"在([^，。；在]{2,80}?)(?:等\s*[\d一二三四五六七八九十百]+\s*(?:家|所|个|类)[\u4e00-\u9fff]{0,8})?"
                       r"(?:开展|实施|启动|推进|推行|先行先试)(?:了)?$")
 ENTERED = re.compile(rf"(?:被|已|均|先后|成功)*(?:{alt(LEX['triggers']['participate'])})(?:为期[^，。]*?的)?$")
@@ -540,7 +541,9 @@ def _participates(doc, sent, ms, subj, partners):
             a = _clause_start(text, sent.start, b)
         else:
             continue
-        has_count = bool(LIST_TAIL.search(text, a, b))
+        tail = LIST_TAIL.search(text, a, b)
+        # units named only by a list closed with a category of units (…等8所高校), not fields (…等重点领域)
+        has_count = bool(tail) and bool(UNIT_CATEGORY.search(tail.group(0)))
         for _s, _e, node in _list_items(doc, ms, a, b, create=has_count):
             if node is not None and node.label in ("Institution", "Agency"):
                 _clear_created(node)

@@ -401,3 +401,33 @@ def test_quoted_programmes_with_their_endings_funds_allocated_and_counts_before_
     assert v.node("10处国家公园体制试点") is None and v.node("十三五") is None
     assert v.node("“十四五”国家专项") is None
     assert ("青海民族大学", "中国非遗传承人群研修研培计划") in v.rels("PARTICIPATES_IN")
+
+
+def test_issuers_listed_before_a_title_banner_districts_of_other_cities_and_names_through_与():
+    v = letter("山西省商务厅关于第1号提案的办理意见\n\n九三学社中央：\n你们提出的《关于某事的提案》收悉。\n"
+               "一、按照商务部、财政部、国务院扶贫办《关于开展电子商务进农村综合示范工作的通知》，盟行政公署印发《某某工作方案》。"
+               "与北京市延庆区文化和旅游局签订合作协议。中国社会福利与养老服务协会举办首届全国养老护理员职业技能竞赛。"
+               "支持喀什技师学院、和田地区技工学校建设。举办全省新型农业经营主体发展论坛暨农产品产销对接会。\n\n山西省商务厅\n2018年5月1日\n")
+    issued = v.rels("ISSUED")
+    for body in ("中华人民共和国商务部", "中华人民共和国财政部", "国务院扶贫开发领导小组办公室"):
+        assert (body, "关于开展电子商务进农村综合示范工作的通知") in issued, body
+    assert ("九三学社中央委员会", "关于某事的提案") in v.rels("PROPOSED")
+    assert v.node("北京市延庆区文化和旅游局") is not None
+    assert v.node("中国社会福利与养老服务协会", "Institution") is not None and v.node("养老服务协会") is None
+    assert v.node("田地区技工学校") is None and v.node("和田地区技工学校") is not None
+    assert v.node("全省新型农业经营主体发展论坛暨农产品产销对接会", "Event") is not None
+
+
+def test_a_uyghur_name_in_the_salutation():
+    st = parse("关于第1号建议的答复\n\n艾尔肯·吐尼亚孜代表：\n您提出的《关于某事的建议》收悉。\n")
+    assert (st.recipient, st.recipient_role) == ("艾尔肯·吐尼亚孜", "代表")
+
+
+def test_a_leagues_government_and_a_banners_bodies():
+    v = letter("锡林郭勒盟生态环境局关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
+               "一、盟行政公署印发《锡林郭勒盟矿山治理工作方案》。\n\n锡林郭勒盟生态环境局\n2020年5月1日\n")
+    assert ("锡林郭勒盟行政公署", "锡林郭勒盟矿山治理工作方案") in v.rels("ISSUED")
+    v = letter("达拉特旗农牧局关于第1号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、旗自然资源局编制《达拉特旗盐碱地治理实施方案》，报旗政府审定。\n\n达拉特旗农牧局\n2022年5月1日\n")
+    assert v.node("旗自然资源局").name == "达拉特旗自然资源局"
+    assert v.node("旗政府").name == "达拉特旗人民政府"

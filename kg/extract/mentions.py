@@ -49,6 +49,7 @@ INNER_SITE = re.compile(r"[\u4e00-\u9fff]{2,}(?:网|网站|客户端)$")
 STRONG_INST_KINDS = {"research_institute", "university", "school", "media", "museum", "association", "hospital", "enterprise"}
 QUOTED_SYSTEM = re.compile(rf"[\u4e00-\u9fff]{{0,10}}?(?:{alt(LEX['words']['system_endings'])})(?![\u4e00-\u9fff]{{0,3}}(?:专区|模块))")
 # a bare level opening a name (省农科院, 市青少年科技教育中心); not 市场, 市民, 省会, 区域, 县域…
+BODY_END = re.compile(rf"(?:{alt(STRONG_INST)}|部|厅|局|委|办|院|会|所|政府|中心)$")
 LEVEL_OPENING = re.compile(r"^(自治区|省|市|县|区)(?!场|民|区|会|域|级|属|内|外|直|委|政府)")
 GENERIC = sorted(LEX["words"]["generic_words"], key=len, reverse=True)
 GENERIC_RUN = re.compile(f"(?:{alt(GENERIC)})+")
@@ -299,6 +300,8 @@ class Recognizer:
                 if cut > x[1]:
                     start = cut   # a verb between: the body is the sentence's subject, not part of the name
                 # else the name goes on from the body: 哈工大(深圳)未来技术学院 is one of its units
+            if self.text[start - 1: start] == "与" and (joined := self._joined_by_与(start - 1)) is not None:
+                start = joined    # 中国社会福利与养老服务协会, 中国科学院东北地理与农业生态研究所: one name
             while self.text[start:start + 1] == "“" and "”" not in self.text[start:end]:
                 start += 1    # an opening quote whose name runs past this ending
             name = clean_name(self.text[start:end])
@@ -327,6 +330,20 @@ class Recognizer:
                 continue
             out.append(Mention(start, end, self.text[start:end], "Institution", name, kind, aliases, source="suffix"))
         return longest_first(out)
+
+    def _joined_by_与(self, pos: int) -> int | None:
+        """Where a name that 与 runs through starts: the words before 与 open a name (中国…, a place) and
+        are no body of their own (教育部与…, 某公司与…: two parties)."""
+        ls = left_extent(self.text, pos, max(0, pos - 16), places=self.gaz.places)
+        chunk = self.text[ls:pos]
+        if len(chunk) < 4 or (ls, pos) in self.named_spans().exact or BODY_END.search(chunk):
+            return None
+        if not (chunk.startswith(("中国", "全国", "国家", "中华")) or self.gaz.place_re.match(chunk)):
+            return None
+        inner = [x for x in self.named_spans().spans_in(ls, pos)]
+        if inner and (len(rest := self.text[max(x[1] for x in inner):pos]) < 2 or re.fullmatch(r"[正已将还也并均都在]+", rest)):
+            return None   # 哈尔滨工业大学(深圳)正与…: a body and an adverb, then its partner
+        return ls
 
     def _with_place(self, name: str) -> str:
         """A name opening with a bare level (省, 自治区, 市, 县, 区) takes the letter's place of that level."""

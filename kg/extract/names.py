@@ -146,6 +146,9 @@ class Gazetteer:
     def county(self, surface: str, province: Place | None, city: Place | None) -> Place | None:
         """The county a form names where the letter is (朝阳区 in a Changchun letter), or the only one."""
         cands = self.counties.get(surface, [])
+        full = [c for c in cands if c.name == surface and c.city and surface.startswith(c.city)]
+        if len(full) == 1:
+            return full[0]     # written with its city (北京市延庆区): that district wherever the letter is from
         for scope in ((city.name if city else None), (province.name if province else None)):
             if scope:
                 hits = [c for c in cands if scope in (c.city, c.province)]

@@ -71,6 +71,7 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     ms += _self_mentions(rec, ctx)
     ms += _two_plates(rec, ms)
     ms += _listed_bodies(rec, ms)
+    ms = _joined_events(rec, ms)
     noise = Intervals(st.noise)
     ms = [m for m in ms if not noise.contains(m.start)]
     # the same span found twice: keep the most specific recognizer's
@@ -104,6 +105,21 @@ def _named_again(rec: Recognizer, ms: list[Mention]) -> list[Mention]:
     if not again:
         return ms
     return sorted(ms + again, key=lambda m: (m.start, -(m.end - m.start)))
+
+
+def _joined_events(rec: Recognizer, ms: list[Mention]) -> list[Mention]:
+    """全省…发展论坛暨农产品产销对接会: two events held as one are one event."""
+    text = rec.text
+    out = []
+    for m in ms:
+        if m.label == "Event" and text[m.end: m.end + 1] == "暨":
+            j = EVENT_END.search(text, m.end + 2, min(len(text), m.end + 24))
+            if j is not None and not re.search(r"[，,。；;、]", text[m.end:j.end()]):
+                surface = text[m.start:j.end()]
+                m = Mention(m.start, j.end(), surface, "Event", clean_name(surface), m.kind, m.aliases | {m.name},
+                            dict(m.properties), source=m.source)
+        out.append(m)
+    return out
 
 
 def _drop_shadowed(ms: list[Mention]) -> list[Mention]:

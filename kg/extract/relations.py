@@ -129,7 +129,7 @@ def _issued(doc, sent, ms, subj, partners):
         listed = carried is not None and TITLE_LIST_GAP.match(window)
         t = ISSUE_TAIL.search(window)
         # a body written right before the title issued it: 工信部《废钢铁加工行业准入条件》
-        adjacent = [doc.node_for(x) for x in ms[:i] if x.end == m.start and x.label in SUBJECT_LABELS]
+        adjacent = _bodies_right_before(doc, ms[:i], m.start)
         if listed and not adjacent:
             issuers, date = carried
         elif adjacent:
@@ -166,6 +166,21 @@ def _issued(doc, sent, ms, subj, partners):
             pol.properties.setdefault("date", date)
         for who in issuers:
             doc.add_rel("ISSUED", who, pol, min(m.start, sent.start), m.end, date=date)
+
+
+def _bodies_right_before(doc, ms, pos: int) -> list:
+    """The bodies written right before a title, and those listed with them: 商务部、财政部、国务院扶贫办《…》."""
+    text = doc.raw.text
+    by_end = {x.end: x for x in ms if x.label in SUBJECT_LABELS}
+    out = []
+    while (x := by_end.get(pos)) is not None:
+        out.append(doc.node_for(x))
+        pos = x.start
+        if text[pos - 1: pos] in ("、", "和", "及", " ", "\u3000") and pos - 1 in by_end:
+            pos -= 1
+        else:
+            break
+    return out[::-1]
 
 
 def _first_body_at(ms, a, b) -> int:
@@ -410,7 +425,7 @@ def _list_items(doc, ms, a, b, labels=("Institution",), create=False, category_k
     pos = a
     starts = {m.start: m for m in ms}
     while pos < b:
-        while pos < b and text[pos] in "、；;和及与 　":
+        while pos < b and text[pos] in "、；;和及与 　" and pos not in starts:   # 和田地区…: a name, no conjunction
             pos += 1
         if pos >= b:
             break

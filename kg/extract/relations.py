@@ -240,6 +240,7 @@ PASSIVE_HOST = re.compile(rf"由[^，。；]{{2,60}}?(?:联合|共同)?(?:{alt(L
 def _preceded_by(text: str, a: int, start: int, words: tuple[str, ...]) -> bool:
     """Whether text[a:start] ends with one of `words`, past earlier quoted items of a list."""
     pre = re.sub(r"(?:“[^”]*”[、和及]?\s*)+$", "", text[a:start])
+    pre = re.sub(r"[\d一二三四五六七八九十百千万余多]+\s*[家个所处项批座类]$", "", pre)   # 开展了10处…试点
     pre = re.sub(r"(了|好)$", "", pre)
     # a quoted list whose items carry their own (编号:…) runs past the clause's colons
     return pre.endswith(words) or re.sub(r"(了|好)$", "", before_list(text, start)).endswith(words)

@@ -431,3 +431,16 @@ def test_a_leagues_government_and_a_banners_bodies():
                "一、旗自然资源局编制《达拉特旗盐碱地治理实施方案》，报旗政府审定。\n\n达拉特旗农牧局\n2022年5月1日\n")
     assert v.node("旗自然资源局").name == "达拉特旗自然资源局"
     assert v.node("旗政府").name == "达拉特旗人民政府"
+
+
+def test_an_events_own_figures_a_provinces_total_in_a_city_offices_letter_and_short_names_of_one_body():
+    v = letter("中国人民银行西宁中心支行关于第1号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、我行与省扶贫开发局联合召开全省金融扶贫工作推进会，参加银行机构23家，达成意向授信额度42亿元。"
+               "截至2019年末，全省扶贫再贷款余额82.6亿元。会同省财政厅、省扶贫局、省教育厅开展对接。\n\n中国人民银行西宁中心支行\n2019年6月1日\n")
+    event = v.node("全省金融扶贫工作推进会", "Event")
+    figures = {v.g.nodes[r.target].properties["value"] for r in v.g.relationships.values()
+               if r.type == "HAS_INDICATOR" and r.source == event.id}
+    assert {23, 4200000000} <= figures
+    prov = v.node("青海省", "Place")
+    assert prov is not None and any(r.type == "HAS_INDICATOR" and r.source == prov.id for r in v.g.relationships.values())
+    assert v.node("省扶贫局").name == "青海省扶贫开发局"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from decimal import Decimal
 
 from kg.extract.spans import Intervals, in_range
 from kg.records import Node, norm
@@ -25,10 +26,10 @@ RECIPIENT = re.compile(r"(?:对|向|给予|支持|资助)\s*$")
 
 
 def value_of(m: re.Match) -> tuple[float, str, str]:
-    v = float(m.group("num"))
+    v = Decimal(m.group("num"))      # exact: 82.6亿 is 8260000000, not 8259999999.999999
     for s in (m.group("scale"), m.group("scale2")):
         if s:
-            v *= SCALE[s]
+            v *= Decimal(int(SCALE[s]))
     marks = [m.group("pre") or "", m.group("more") or "", m.group("post") or ""]
     qualifier = "exact"
     if any(x in AT_LEAST for x in marks):
@@ -36,7 +37,7 @@ def value_of(m: re.Match) -> tuple[float, str, str]:
     elif any(x in APPROX for x in marks):
         qualifier = "approximately"
     unit = m.group("unit")
-    return (int(v) if v == int(v) else v), unit, qualifier
+    return (int(v) if v == int(v) else float(v)), unit, qualifier
 
 
 VERB = re.compile(r"(已发展|现有|共有|吸纳|入库|培训|吸引|推动|促成|认定|发布|签订|确定|邀请|达到|推荐|选派|支持|组织|"
@@ -67,6 +68,8 @@ def extract_indicators(doc) -> None:
     place = doc.ctx.place
     named = [x for x in doc.mentions if x.label in ("Institution", "Program")]   # sorted by start
     named_starts = [x.start for x in named]
+    events = [x for x in doc.mentions if x.label == "Event"]
+    event_starts = [x.start for x in events]
     by_para: dict[int, tuple[list, list]] = {}      # paragraph → its named mentions and their starts, in order
     for x in named:
         s = doc.sentence_of(x.start)
@@ -93,6 +96,7 @@ def extract_indicators(doc) -> None:
             cb = cb_m.start() if cb_m else sent.end
             here_ms = [x for x in in_range(named, named_starts, sent.start, m.start()) if x.end <= m.start()]
             subject = _counted(doc, named, named_starts, m.end(), cb) or _recipient(doc, sent, m.start()) or \
+                _event_outcome(doc, events, event_starts, sent, ca, m) or \
                 _subject(doc, sent, text[sent.start:m.start()], para_ms + here_ms, place, sent.start)
             if subject is None:
                 continue
@@ -115,6 +119,18 @@ def _counted(doc, named, named_starts, pos: int, clause_end: int) -> Node | None
     return doc.node_for(nxt[0]) if nxt else None
 
 
+# what an event's own figures count: who took part, what was signed or agreed there
+EVENT_FIGURE = re.compile(r"参加|参赛|参会|参展|签约|签署|达成|吸引|观众|展商|客流|赛项|选手|交易额|成交")
+
+
+def _event_outcome(doc, events, event_starts, sent, clause_a: int, m: re.Match) -> Node | None:
+    """举办…对接会，参加银行机构23家，达成意向授信额度42亿元: the figures are the event's."""
+    before = in_range(events, event_starts, sent.start, m.start())
+    if not before or not EVENT_FIGURE.search(doc.raw.text, clause_a, m.start()):
+        return None
+    return doc.node_for(before[-1])
+
+
 def _recipient(doc, sent, pos: int) -> Node | None:
     """A place or institution the figure's sentence says receives the support: 对宝鸡市的…支持…428个."""
     text = doc.raw.text
@@ -130,7 +146,11 @@ def _recipient(doc, sent, pos: int) -> Node | None:
 def _subject(doc, sent, before: str, para_ms, place, offset: int) -> Node | None:
     here = HERE.search(before)
     if here and place is not None:
-        return _place_node(doc, place, here.group(0), offset + here.start(), offset + here.end())
+        # 全省 in a city office's letter is the province's, 全市 the city's
+        level = {"省": "province", "市": "city", "县": "county"}.get(here.group(0)[-1] if here.group(0)[-1] in "省市县" else here.group(0)[1:2])
+        scoped = {"province": doc.ctx.province, "city": doc.ctx.city, "county": doc.ctx.county}.get(level or "")
+        p = scoped or place
+        return _place_node(doc, p, here.group(0), offset + here.start(), offset + here.end())
     subj = getattr(sent, "subjects", None) or []
     explicit = [s for s in subj if doc.replier is None or s.id != doc.replier.id]
     if explicit:

@@ -214,6 +214,7 @@ class Recognizer:
             spans = [(bm.start, bm.end) for bm in self.gaz.national_bodies(self.text)]
             spans += [(bm.start, bm.end) for bm in self._local_all()]
             spans += [(bm.start, bm.end) for bm in self.gaz.universities(self.text)]
+            spans += [(bm.start, bm.end) for bm in self.gaz.local_offices(self.text)]
             cover = self.__dict__["_named"] = Cover(spans)
             cover.exact = set(spans)
         return cover
@@ -307,8 +308,8 @@ class Recognizer:
             name = clean_name(self.text[start:end])
             if len(name) - len(suffix) < 2 or is_generic(name, suffix) or COUNTED.match(name):
                 continue
-            if (start, end) in self.named_spans().exact:
-                continue      # 中国人民银行: a body the naming data knows, found by its own recognizer
+            if (start, end) in self.named_spans().exact or self.named_spans().inside(start, end):
+                continue      # 中国人民银行, 中国人民银行西宁中心|支行: a body the naming data knows, found by its own recognizer
             if strict and suffix not in STRONG_INST:
                 continue
             if suffix == "中心" and len(name) - len(suffix) < 4:
@@ -568,9 +569,10 @@ class Recognizer:
         for m in ORDINAL_EVENT.finditer(self.text):
             if self.inside_protected(m.start(), m.end()):
                 continue
-            name = clean_name(m.group(0))
-            out.append(Mention(m.start(), m.end(), m.group(0), "Event", name, suffix_kind(name, EVENT_SUFFIX) or "event",
-                               source="ordinal"))
+            end = m.end() + (1 if m.group(0).count("“") > m.group(0).count("”") and self.text[m.end(): m.end() + 1] == "”" else 0)
+            name = clean_name(self.text[m.start():end])
+            out.append(Mention(m.start(), end, self.text[m.start():end], "Event", name,
+                               suffix_kind(name, EVENT_SUFFIX) or "event", source="ordinal"))
         return out
 
     def unquoted_policies(self) -> list[Mention]:

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
     from kg.extract.document import Doc
 
 
+EDITION = re.compile(r"^(?:第[\d一二三四五六七八九十百]+届|首届|\d{4}年?)")
+
+
 def resolve(doc) -> None:
     _resolve(doc)
+
+
+def _place_head(doc, name: str) -> str:
+    m = doc.rec.gaz.place_re.match(name)
+    return m.group(0) if m else ""
 
 
 def _subsequence(short: str, long: str) -> bool:
@@ -60,6 +68,12 @@ def _resolve(doc: Doc) -> None:
                 elif label == "Policy" and len(nn) <= 4 and on.endswith(nn) \
                         and sum(norm(x).endswith(nn) and norm(x) != nn for x in names) == 1:
                     remap[(label, n)] = (label, other)   # 《指引》 for the one 《…工作指引》 of the letter
+                elif label == "Agency" and len(nn) >= 5 and nn[:3] == on[:3] and nn[-1] == on[-1] and _subsequence(nn, on) \
+                        and not on.startswith(nn) and _place_head(doc, nn) == _place_head(doc, on):
+                    # (中国人民银行 and its 江苏省分行, 深圳市 and 深圳市南山区 教育局 are two bodies each)
+                    remap[(label, n)] = (label, other)   # 省扶贫局 and 省扶贫开发局 in one letter: one body
+                elif label == "Event" and EDITION.sub("", on).strip("“”") == nn:
+                    remap[(label, n)] = (label, other)   # 朝阳国际消费季 for 第三届“朝阳国际消费季”
                 elif label == "Institution" and "“" in n and "“" in other and nn[-4:] == on[-4:] and _subsequence(nn, on):
                     remap[(label, n)] = (label, other)   # 中科院“一院三所” ⊂ 中科院在长“一院三所”
     first_of_brand: dict[str, str] = {}

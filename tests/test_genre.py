@@ -444,3 +444,15 @@ def test_an_events_own_figures_a_provinces_total_in_a_city_offices_letter_and_sh
     prov = v.node("青海省", "Place")
     assert prov is not None and any(r.type == "HAS_INDICATOR" and r.source == prov.id for r in v.g.relationships.values())
     assert v.node("省扶贫局").name == "青海省扶贫开发局"
+
+
+def test_company_names_with_verbs_inside_and_programmes_named_after_a_verb_inside_them():
+    v = letter("金寨县住房和城乡建设局关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
+               "一、由金寨县城市建设投资有限公司作为项目实施主体，与国网金寨县供电公司签订协议。开展绿色矿山创建行动。"
+               "支持黄南州热贡画院建设。推动“一村一幼”向规范化幼儿园转型。与老挝、缅甸等7个东盟国家共建技术转移中心。\n"
+               "\n金寨县住房和城乡建设局\n2022年5月1日\n")
+    assert v.node("金寨县城市建设投资有限公司", "Institution") is not None
+    assert v.node("国网金寨县供电公司", "Institution") is not None
+    assert v.node("绿色矿山创建行动", "Program") is not None
+    assert v.node("黄南州热贡画院", "Institution") is not None
+    assert v.node("规范化幼儿园") is None and v.node("老挝") is None

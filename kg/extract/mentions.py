@@ -462,7 +462,8 @@ class Recognizer:
                 # 组织开展…, 在北京召开…: a later verb starts the name
                 for verb in (TRIG["lead"], TRIG[trigger], JOINS):
                     for v in verb.finditer(self.text, start, m.start()):
-                        start = v.end()
+                        if m.start() - v.end() >= 2:     # 开展绿色矿山创建|行动: a verb inside the name stays
+                            start = v.end()
                 # …培训 of 培训计划 ends a programme's name, not an event's
                 if label == "Event" and PROG_END.match(self.text, m.end()):
                     break

@@ -10,7 +10,7 @@ from kg.extract.trie import Words, union
 
 CN_NUM = "〇零一二三四五六七八九十百"
 COMMON_STEMS = "城郊矿和与及市省区县各本全大小东西南北中上下内外"
-# the characters a bare short party name (民进, 民盟) may follow inside a sentence
+# the characters a bare short name (民进, 民盟, 建行) may follow inside a sentence
 BARE_PARTY_AFTER = set("、和与及同由经向的等是为在对将据请")
 CAMPUS = re.compile(r"[(（]([\u4e00-\u9fff]{2,4})[)）]")
 
@@ -284,6 +284,9 @@ class Gazetteer:
     def national_bodies(self, text: str):
         for m in self.national_re.finditer(text):
             canonical, kind, label = self.national[m.group(0)]
+            prev = text[m.start() - 1: m.start()]
+            if len(m.group(0)) <= 2 and "\u4e00" <= prev <= "\u9fff" and prev not in BARE_PARTY_AFTER:
+                continue    # 创建行动: the letters of words, not 建行
             yield BodyMatch(m.start(), m.end(), m.group(0), canonical, kind, label)
 
     def party_bodies(self, text: str, province: Place | None, city: Place | None):

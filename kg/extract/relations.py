@@ -327,7 +327,7 @@ def _cooperates(doc, sent, ms, subj, partners):
         clause_end = sent.start + (CLAUSE_SEP.search(sent.text, w.end()).start()
                                    if CLAUSE_SEP.search(sent.text, w.end()) else len(sent.text))
         items = _list_items(doc, ms, pos, clause_end, labels=SUBJECT_LABELS,
-                            create=bool(LIST_TAIL.search(text, pos, clause_end)))
+                            create=bool((t := LIST_TAIL.search(text, pos, clause_end)) and UNIT_CATEGORY.search(t.group(0))))
         if not items:
             continue
         named = [it for it in items if it[2] is not None]

@@ -147,13 +147,17 @@ def _all_generic(core: str) -> bool:
     return not core or GENERIC_RUN.fullmatch(core) is not None
 
 
+TITLE_MARKS = re.compile(r"[《》\n]")
+SPACE = re.compile(r"[\s\u3000]+")
+
+
 def program_name(name: str) -> str:
     """A programme's standing name: without the year of one round or the 项目 of one call."""
     return re.sub(r"(计划)项目$", r"\1", re.sub(r"^\d{4}年度?", "", name))
 
 
 def clean_name(s: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", s)
+    return SPACE.sub("", s) if SPACE.search(s) else s
 
 
 # -- policy titles ------------------------------------------------------------
@@ -162,7 +166,8 @@ def book_titles(text: str):
     """Spans of 《…》 titles, outermost only, with nested ＜…＞/〈…〉/《…》 titles inside."""
     out = []
     depth, start = 0, None
-    for i, ch in enumerate(text):
+    for mark in TITLE_MARKS.finditer(text):      # only the marks and line ends, not every character
+        i, ch = mark.start(), mark.group(0)
         if ch == "《":
             if depth == 0:
                 start = i

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kg.extract.document import Doc
 
 
+SHORT_FORM_LABELS = {"Program", "Policy", "Agency", "Event", "Institution"}   # the labels a letter abbreviates
 EDITION = re.compile(r"^(?:第[\d一二三四五六七八九十百]+届|首届|\d{4}年?)")
 
 
@@ -55,24 +56,26 @@ def _resolve(doc: Doc) -> None:
     places = doc.rec.gaz.places
     remap: dict[tuple[str, str], tuple[str, str]] = {}
     for label, names in names_by_label.items():
-        for n in names:
-            nn = norm(n)
-            for other in names:
-                on = norm(other)
-                if other == n or len(on) <= len(nn):
+        if label not in SHORT_FORM_LABELS or len(names) < 2:
+            continue
+        normed = [(x, norm(x)) for x in names]     # once per name, not once per pair
+        bare = {x: EDITION.sub("", xn).strip("“”") for x, xn in normed} if label == "Event" else {}
+        for n, nn in normed:
+            for other, on in normed:
+                if len(on) <= len(nn) or other == n:
                     continue
                 if label == "Program" and nn[-2:] == on[-2:] and len(nn) >= 4 and _subsequence(nn, on):
                     remap[(label, n)] = (label, other)
                 elif label == "Policy" and on.endswith(nn) and on[: len(on) - len(nn)] in places:
                     remap[(label, n)] = (label, other)
                 elif label == "Policy" and len(nn) <= 4 and on.endswith(nn) \
-                        and sum(norm(x).endswith(nn) and norm(x) != nn for x in names) == 1:
+                        and sum(xn.endswith(nn) and xn != nn for _x, xn in normed) == 1:
                     remap[(label, n)] = (label, other)   # 《指引》 for the one 《…工作指引》 of the letter
                 elif label == "Agency" and len(nn) >= 5 and nn[:3] == on[:3] and nn[-1] == on[-1] and _subsequence(nn, on) \
                         and not on.startswith(nn) and _place_head(doc, nn) == _place_head(doc, on):
                     # (中国人民银行 and its 江苏省分行, 深圳市 and 深圳市南山区 教育局 are two bodies each)
                     remap[(label, n)] = (label, other)   # 省扶贫局 and 省扶贫开发局 in one letter: one body
-                elif label == "Event" and EDITION.sub("", on).strip("“”") == nn:
+                elif label == "Event" and bare[other] == nn:
                     remap[(label, n)] = (label, other)   # 朝阳国际消费季 for 第三届“朝阳国际消费季”
                 elif label == "Institution" and "“" in n and "“" in other and nn[-4:] == on[-4:] and _subsequence(nn, on):
                     remap[(label, n)] = (label, other)   # 中科院“一院三所” ⊂ 中科院在长“一院三所”

@@ -456,3 +456,10 @@ def test_company_names_with_verbs_inside_and_programmes_named_after_a_verb_insid
     assert v.node("绿色矿山创建行动", "Program") is not None
     assert v.node("黄南州热贡画院", "Institution") is not None
     assert v.node("规范化幼儿园") is None and v.node("老挝") is None
+
+
+def test_the_first_of_several_issuers_named_before_a_title():
+    v = letter("青海省科技厅关于第1号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、我厅认真贯彻中国人民银行等七部门《关于金融助推脱贫攻坚的实施意见》。\n\n青海省科学技术厅\n2019年6月1日\n")
+    assert v.rels("ISSUED") >= {("中国人民银行", "关于金融助推脱贫攻坚的实施意见")}
+    assert ("青海省科学技术厅", "关于金融助推脱贫攻坚的实施意见") not in v.rels("ISSUED")

@@ -168,10 +168,15 @@ def _issued(doc, sent, ms, subj, partners):
             doc.add_rel("ISSUED", who, pol, min(m.start, sent.start), m.end, date=date)
 
 
+AND_OTHERS = re.compile(r"等\s*[\d一二三四五六七八九十]+\s*个?(?:部门|部委|单位|机构)(?:联合)?(?:印发|发布|出台)?的?$")
+
+
 def _bodies_right_before(doc, ms, pos: int) -> list:
     """The bodies written right before a title, and those listed with them: 商务部、财政部、国务院扶贫办《…》."""
     text = doc.raw.text
     by_end = {x.end: x for x in ms if x.label in SUBJECT_LABELS}
+    if (n_more := AND_OTHERS.search(text, max(0, pos - 16), pos)) is not None and n_more.start() in by_end:
+        pos = n_more.start()     # 中国人民银行等七部门《…》: the first of the issuers is named
     out = []
     while (x := by_end.get(pos)) is not None:
         out.append(doc.node_for(x))

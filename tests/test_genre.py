@@ -463,3 +463,15 @@ def test_the_first_of_several_issuers_named_before_a_title():
                "一、我厅认真贯彻中国人民银行等七部门《关于金融助推脱贫攻坚的实施意见》。\n\n青海省科学技术厅\n2019年6月1日\n")
     assert v.rels("ISSUED") >= {("中国人民银行", "关于金融助推脱贫攻坚的实施意见")}
     assert ("青海省科学技术厅", "关于金融助推脱贫攻坚的实施意见") not in v.rels("ISSUED")
+
+
+def test_a_page_run_into_one_line_with_its_fields_and_a_report_to_the_congress_committee():
+    v = letter("天津市卫生健康委员会关于市十七届人大三次会议第0356号建议的答复　发布时间：2020-07-15　来源：天津市卫生健康委员会"
+               "　字号：大 中 小　刘建国代表：您提出的关于加强基层医疗卫生服务能力建设的建议收悉。经会同市财政局研究，现答复如下："
+               "一、推进医联体建设。")
+    assert ("刘建国", "关于加强基层医疗卫生服务能力建设的建议") in v.rels("PROPOSED")
+    assert v.node("天津市卫生健康委员会关于市十七届人大三次会议第0356号建议的答复", "Document") is not None
+    v = letter("重庆市住房和城乡建设委员会\n关于市六届人大三次会议第0612号建议办理情况的报告\n渝建函〔2025〕118号\n\n"
+               "市人大常委会代表工作委员会：\n　　陈某代表提出的关于加快推进城市更新的建议（第0612号）由市住房城乡建设委主办。"
+               "我委高度重视，现将办理情况报告如下：\n")
+    assert v.rels("PROPOSED") == {("陈某", "关于加快推进城市更新的建议")}

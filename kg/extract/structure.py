@@ -68,6 +68,7 @@ class Structure:
     recipient: str = ""               # the proposer (a body, for a collective proposal)
     recipient_role: str = ""
     co_recipients: list[str] = field(default_factory=list)   # further proposers: 张三、李四委员
+    addressee: str = ""                 # a body the report is addressed to that did not propose (代表工作委员会)
     proposer_bodies: list[str] = field(default_factory=list)  # bodies a proposal came through (通过民革X省委员会提出)
     ack: str = ""                     # the sentence acknowledging the proposal (…收悉)
     proposal_title: str = ""
@@ -182,6 +183,19 @@ IN_BODY_PROPOSER = re.compile(
     rf"(?:领衔)?(?:提出|提交)")
 
 
+PROPOSED_BY = re.compile(rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff·]{{2,12}}?)({ROLES})(?:等\s*[\d一二三四五六七八九十]*\s*[位名人]?)?(?:领衔)?提出的"
+                         rf"[《“]?((?:关于)?[^，。《》“”]{{4,80}}?(?:建议|提案|议案))")
+ADDRESS_END = re.compile(r"[:：](?=\s*(?:您|你们|贵))")
+TITLE_INLINE = re.compile(rf"^\s*(\S{{6,80}}?(?:{union(FRAME['title_endings'])}))(?=[\s\u3000]|发布|来源|时间|日期)")
+SALUTATION_INLINE = re.compile(rf"(?<=[\s\u3000。：:])({_PNAME}(?:[、，,]{_PNAME})*)(?:等\s*[\d一二三四五六七八九十]*\s*[位名人]?)?"
+                               rf"({ROLES})\s*[:：]\s*(?=您|你们|贵)")
+ADDRESSEE_BODY = re.compile(r"(?:人大常委会|人民代表大会常务委员会|政协)[\u4e00-\u9fff]*(?:委员会|工委)$|提案委员会$")
+
+
+def _named_people(names: str) -> list[str]:
+    return [x for x in re.split(r"[、，,]", names) if x not in ("各位", "诸位", "尊敬的各位")]
+
+
 def _clean_title(s: str) -> str:
     s = s.strip(BULLET)
     s = TRAILING_TIME.sub("", s)
@@ -200,6 +214,9 @@ def _ack_window(text: str, start: int) -> tuple[int, int]:
     """The clause that acknowledges the proposal: …《X》收悉, 接到…“X”的提案, …交由我们办理."""
     for m in RECEIVED.finditer(text, start, min(len(text), start + 3000)):
         a = max(text.rfind("\n", 0, m.start()), text.rfind("。", 0, m.start())) + 1
+        addressed = [x.end() for x in ADDRESS_END.finditer(text, a, m.start())]
+        if addressed:
+            a = addressed[-1]     # 刘建国代表：您提出的…: after the salutation of a page run into one line
         e = re.compile(r"[，,。；;\n]").search(text, m.end())
         b = e.start() if e else len(text)
         if re.search(r"提案|建议|议案|《", text[a:b]):
@@ -234,6 +251,8 @@ def parse(text: str) -> Structure:
             continue
         if _is_reply_title(t) and t not in titles:
             titles.append(t)
+    if not titles and nonempty and len(nonempty[0][1]) > 150 and (m := TITLE_INLINE.match(nonempty[0][1])):
+        titles.append(m.group(1))     # a page scraped into one line: its title runs up to the first field
     if titles:
         numbered = [t for t in titles if re.search(r"\d+\s*号", t)]
         st.title = re.sub(r"\s+", "", (numbered or titles)[0])
@@ -253,7 +272,7 @@ def parse(text: str) -> Structure:
             break
         m = SALUTATION.match(l)
         if m:
-            names = [x for x in re.split(r"[、，,]", m.group(1)) if x not in ("各位", "诸位", "尊敬的各位")]
+            names = _named_people(m.group(1))
             if names:     # 各位委员: a salutation that names nobody
                 st.recipient, st.recipient_role, st.co_recipients = names[0], m.group(2), names[1:]
             # a page that runs the whole letter into one line: the body starts after the colon
@@ -264,8 +283,22 @@ def parse(text: str) -> Structure:
             st.recipient, st.recipient_role = m.group(1), "collective"
             st.body_start = p + len(l) + 1
             break
+    if not st.recipient and ack_a >= 0 and (m := SALUTATION_INLINE.search(text, max(0, ack_a - 60), ack_a + 4)):
+        # …字号：大 中 小　刘建国代表：您提出的…: the salutation inside a page run into one line
+        names = _named_people(m.group(1))
+        if names:
+            st.recipient, st.recipient_role, st.co_recipients = names[0], m.group(2), names[1:]
+        st.body_start = max(st.body_start, m.end())
+    if st.recipient_role == "collective" and ADDRESSEE_BODY.search(st.recipient):
+        # a report to the congress's committee (…建议办理情况的报告 to 市人大常委会代表工作委员会): not the proposer
+        st.addressee, st.recipient = st.recipient, ""
     if not st.body_start and ack_a >= 0:
         st.body_start = ack_a
+    if not st.recipient and (m := PROPOSED_BY.search(text, st.body_start, st.body_start + 400)):
+        # 陈志远代表提出的关于…的建议（第0612号）由市住房城乡建设委主办: no salutation, the proposer in a sentence
+        st.recipient, st.recipient_role = m.group(1), m.group(2)
+        if not st.proposal_title:
+            st.proposal_title = m.group(3)
     # Proposal: the title acknowledged as received (…收悉, 交由我们办理, 接到…的提案).
     for key in FRAME["proposal_title_keys"]:
         if st.meta.get(key):

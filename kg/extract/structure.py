@@ -251,7 +251,8 @@ def parse(text: str) -> Structure:
             continue
         if _is_reply_title(t) and t not in titles:
             titles.append(t)
-    if not titles and nonempty and len(nonempty[0][1]) > 150 and (m := TITLE_INLINE.match(nonempty[0][1])):
+    one_line = bool(nonempty) and 0 <= ack_a < nonempty[0][0] + len(nonempty[0][1])   # the letter begins on its first line
+    if not titles and one_line and (m := TITLE_INLINE.match(nonempty[0][1])):
         titles.append(m.group(1))     # a page scraped into one line: its title runs up to the first field
     if titles:
         numbered = [t for t in titles if re.search(r"\d+\s*号", t)]

@@ -475,3 +475,12 @@ def test_a_page_run_into_one_line_with_its_fields_and_a_report_to_the_congress_c
                "市人大常委会代表工作委员会：\n　　陈某代表提出的关于加快推进城市更新的建议（第0612号）由市住房城乡建设委主办。"
                "我委高度重视，现将办理情况报告如下：\n")
     assert v.rels("PROPOSED") == {("陈某", "关于加快推进城市更新的建议")}
+
+
+def test_bank_branches_with_their_registered_names_campuses_and_faculties():
+    v = letter("重庆市住房和城乡建设委员会关于第1号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、与中国建设银行股份有限公司重庆市分行签订战略合作协议。与江苏银行股份有限公司苏州分行合作。"
+               "与中国地质大学（武汉）、大连理工大学建设工程学部合作。中国科学院学部开展咨询。\n\n重庆市住房和城乡建设委员会\n2025年6月1日\n")
+    for inst in ("中国建设银行股份有限公司重庆市分行", "江苏银行股份有限公司苏州分行", "中国地质大学（武汉）", "大连理工大学建设工程学部"):
+        assert v.node(inst, "Institution") is not None, inst
+    assert v.node("中国科学院学部") is None and v.node("银行股份有限公司") is None

@@ -50,6 +50,9 @@ STRONG_INST_KINDS = {"research_institute", "university", "school", "media", "mus
 QUOTED_SYSTEM = re.compile(rf"[\u4e00-\u9fff]{{0,10}}?(?:{alt(LEX['words']['system_endings'])})(?![\u4e00-\u9fff]{{0,3}}(?:专区|模块))")
 # a bare level opening a name (省农科院, 市青少年科技教育中心); not 市场, 市民, 省会, 区域, 县域…
 BODY_END = re.compile(rf"(?:{alt(STRONG_INST)}|部|厅|局|委|办|院|会|所|政府|中心)$")
+UNIT_OF_UNIVERSITY = {"学部"}
+UNIVERSITY_BEFORE = re.compile(r"(大学|(?<![科工])学院)[\u4e00-\u9fff]{2,10}$")
+CAMPUS_AFTER = re.compile(r"[(（]([\u4e00-\u9fff]{2,4})[)）]")
 LEVEL_OPENING = re.compile(r"^(自治区|省|市|县|区)(?!场|民|区|会|域|级|属|内|外|直|委|政府)")
 GENERIC = sorted(LEX["words"]["generic_words"], key=len, reverse=True)
 GENERIC_RUN = re.compile(f"(?:{alt(GENERIC)})+")
@@ -315,12 +318,21 @@ class Recognizer:
                 continue
             if (start, end) in self.named_spans().exact or self.named_spans().inside(start, end):
                 continue      # 中国人民银行, 中国人民银行西宁中心|支行: a body the naming data knows, found by its own recognizer
-            if strict and suffix not in STRONG_INST:
+            if suffix in UNIT_OF_UNIVERSITY and (u := UNIVERSITY_BEFORE.search(self.text, max(a, m.start() - 14), m.start())):
+                # 大连理工大学建设工程学部: the faculty's name runs from its university's, past verbs inside it
+                start = left_extent(self.text, u.start(1), a, places=self.gaz.places)
+                name = clean_name(self.text[start:end])
+            if suffix in UNIT_OF_UNIVERSITY and not re.search(r"大学|(?<![科工])学院", name[: len(name) - len(suffix)]):
+                continue      # 学部 names a university's faculty, nothing else (中国科学院学部 is the academy's)
+            if strict and suffix not in STRONG_INST and suffix not in UNIT_OF_UNIVERSITY:
                 continue
             if suffix == "中心" and len(name) - len(suffix) < 4:
                 continue   # 数据中心, 服务中心: a common noun, not a name
             if self.inside_protected(start, end):
                 continue
+            if suffix in ("大学", "学院") and (c := CAMPUS_AFTER.match(self.text, end)) and c.group(1) in self.gaz.places:
+                end = c.end()       # 中国地质大学（武汉）: a campus is a university of its own
+                name = clean_name(self.text[start:end])
             kind = suffix_kind(name, INST_SUFFIX) or "institution"
             aliases = set()
             if (full := self._with_place(name)) != name:

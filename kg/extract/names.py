@@ -178,7 +178,8 @@ class Gazetteer:
         self.national_bare_re = re.compile(alt(self.national_bare))
         # national bodies and national banks have offices in places (中国人民银行重庆市分行, 工商银行南京分行)
         agencies = [f for f, v in self.national.items() if v[2] == "Agency" or v[1] == "financial"]
-        self.office_re = re.compile(rf"(?P<body>{alt(agencies)})(?P<place>{alt(named_places)})(?P<unit>{alt(self.office_units)})")
+        self.office_re = re.compile(rf"(?P<body>{alt(agencies)})(?P<corp>股份有限公司|有限责任公司|有限公司)?"
+                                    rf"(?P<place>{alt(named_places)})(?P<unit>{alt(self.office_units)})")
         # a democratic party's committee: 民盟深圳市委会, 九三学社上海市委员会, 民进中央
         self.party_re = re.compile(rf"(?P<party>{alt(self.party)})(?:(?P<place>{alt(prefixes)})"
                                    rf"(?:区(?=委))?(?P<unit>委员会|委会|委|基层委员会|总支|支部)|(?P<central>中央委员会|中央))?")
@@ -277,6 +278,8 @@ class Gazetteer:
             canonical = self.national[m.group("body")][0]
             body = m.group("body") if canonical.startswith("中华人民共和国") else canonical
             name = f"{body}{m.group('place')}{m.group('unit')}"     # the place as the office itself writes it
+            if m.group("corp"):
+                name = m.group(0)      # 中国建设银行股份有限公司重庆市分行: a firm's branch keeps its registered name
             _c, kind, label = self.national[m.group("body")]
             yield BodyMatch(m.start(), m.end(), m.group(0), name, "financial" if kind == "financial" else "local_office",
                             label)

@@ -484,3 +484,16 @@ def test_bank_branches_with_their_registered_names_campuses_and_faculties():
     for inst in ("中国建设银行股份有限公司重庆市分行", "江苏银行股份有限公司苏州分行", "中国地质大学（武汉）", "大连理工大学建设工程学部"):
         assert v.node(inst, "Institution") is not None, inst
     assert v.node("中国科学院学部") is None and v.node("银行股份有限公司") is None
+
+
+def test_categories_framed_by_a_stop_a_year_or_a_place_and_events_with_their_venue():
+    v = letter("北京市教育委员会关于第1号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、安排学前教育专项资金18.6亿元，对普惠性民办幼儿园按每生每年1.2万元补助。"
+               "举办2021年北京市民办幼儿园园长培训班。举办第三届中国城市更新论坛（重庆）。"
+               "积极争取省文化和旅游厅国家文化和旅游消费试点城市相关政策。在“苏州综合金融服务平台”向银行推送企业名单。\n\n"
+               "北京市教育委员会\n2021年5月1日\n")
+    assert not {n for n in v.names("Institution") if "幼儿园" in n}
+    assert v.node("第三届中国城市更新论坛（重庆）", "Event") is not None
+    assert v.node("国家文化和旅游消费试点城市", "Program") is not None
+    assert v.node("苏州综合金融服务平台", "Institution") is not None
+    assert not any("向银行" in n for n in v.names("Institution"))

@@ -62,6 +62,8 @@ def document_facts(doc) -> None:
     dnode.evidence.append(doc.evidence(max(ti, 0), max(ti, 0) + len(title)))
     doc.entities[dnode.id] = dnode
     replier = None
+    if st.addressee:
+        _addressee(doc)
     if not ctx.replier:
         _replier_from_body(doc)
     if not ctx.replier:
@@ -171,6 +173,19 @@ def _most_named(matches, place_of):
         if p is not None:
             counts[p] += 1
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _addressee(doc: Doc) -> None:
+    """The congress committee a report on a proposal is addressed to: a body of the letter, no proposer."""
+    st, text = doc.st, doc.raw.text
+    bm = doc.rec.gaz.canonical_body(st.addressee, doc.ctx.province, doc.ctx.city)
+    name = bm.canonical if bm else st.addressee
+    node = doc.entities.get(f"Agency:{norm(name)}")
+    if node is None:
+        node = doc.entities[f"Agency:{norm(name)}"] = Node("Agency", name, kind=bm.kind if bm else "legislature")
+    node.aliases.add(st.addressee)
+    i = text.find(st.addressee)
+    node.evidence.append(doc.evidence(i, i + len(st.addressee)))
 
 
 def _proposers(doc: Doc) -> list:

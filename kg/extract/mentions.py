@@ -45,12 +45,14 @@ STRONG_INST = set(LEX["words"]["strong_institution_suffix"])
 QUOTED_NAME = re.compile(rf"“([^“”\n]{{2,40}})”((?:(?!等|和|及|与|的|支持|开展|实施)[{CJK}]){{0,8}}(?:{alt(PROG_SUFFIX)}|(?:项目|活动|政策)(?![式制化型性]))"
                          rf"(?![{CJK}]{{0,2}}(?:专区|平台|系统)))?")
 PERIOD = re.compile(r"[十]?[一二三四五六七八九十]+五")
-INNER_SITE = re.compile(r"[\u4e00-\u9fff]{2,}(?:网|网站|客户端)$")
+INNER_SITE = re.compile(r"[\u4e00-\u9fff]{2,}(?:网|网站|客户端|服务平台|信息平台|监管平台|数据平台|系统)$")
 STRONG_INST_KINDS = {"research_institute", "university", "school", "media", "museum", "association", "hospital", "enterprise"}
 QUOTED_SYSTEM = re.compile(rf"[\u4e00-\u9fff]{{0,10}}?(?:{alt(LEX['words']['system_endings'])})(?![\u4e00-\u9fff]{{0,3}}(?:专区|模块))")
 # a bare level opening a name (省农科院, 市青少年科技教育中心); not 市场, 市民, 省会, 区域, 县域…
 BODY_END = re.compile(rf"(?:{alt(STRONG_INST)}|部|厅|局|委|办|院|会|所|政府|中心)$")
+QUOTE_THEN_STOP = re.compile(r"”[对向为与和在把从将]")
 UNIT_OF_UNIVERSITY = {"学部"}
+AGENCY_END = re.compile(r"(?:厅|局|委员会|委|办|办公室)$")
 UNIVERSITY_BEFORE = re.compile(r"(大学|(?<![科工])学院)[\u4e00-\u9fff]{2,10}$")
 CAMPUS_AFTER = re.compile(r"[(（]([\u4e00-\u9fff]{2,4})[)）]")
 LEVEL_OPENING = re.compile(r"^(自治区|省|市|县|区)(?!场|民|区|会|域|级|属|内|外|直|委|政府)")
@@ -313,8 +315,11 @@ class Recognizer:
                 start = joined    # 中国社会福利与养老服务协会, 中国科学院东北地理与农业生态研究所: one name
             while self.text[start:start + 1] == "“" and "”" not in self.text[start:end]:
                 start += 1    # an opening quote whose name runs past this ending
+            if (q := QUOTE_THEN_STOP.search(self.text, start, end)) is not None:
+                start = q.end()   # 依托“苏州综合金融服务平台”向|银行: a quoted name, a verb's object, then this one
             name = clean_name(self.text[start:end])
-            if len(name) - len(suffix) < 2 or is_generic(name, suffix) or COUNTED.match(name):
+            if len(name) - len(suffix) < 2 or is_generic(name, suffix) or COUNTED.match(name) \
+                    or is_generic(self._bare(name, suffix), suffix):
                 continue
             if (start, end) in self.named_spans().exact or self.named_spans().inside(start, end):
                 continue      # 中国人民银行, 中国人民银行西宁中心|支行: a body the naming data knows, found by its own recognizer
@@ -348,6 +353,15 @@ class Recognizer:
                 continue
             out.append(Mention(start, end, self.text[start:end], "Institution", name, kind, aliases, source="suffix"))
         return longest_first(out)
+
+    def _bare(self, name: str, suffix: str = "") -> str:
+        """A name without what only frames a category: a leading stop (对), a year, the place
+        (对普惠性民办幼儿园, 2021年北京市民办幼儿园 are categories)."""
+        core = re.sub(r"^[对向为将与和在把从]", "", name)
+        core = re.sub(r"^\d{4}年度?", "", core)
+        p = self.gaz.place_re.match(core)
+        # the place goes only where words stand between it and the ending (深圳大学 is a name)
+        return core[p.end():] if p and len(core) - p.end() - len(suffix) >= 2 else core
 
     def _joined_by_与(self, pos: int) -> int | None:
         """Where a name that 与 runs through starts: the words before 与 open a name (中国…, a place) and
@@ -476,6 +490,9 @@ class Recognizer:
                     start += 1
                 if (cnt := COUNTED_AT.match(self.text, start, m.start())) is not None:
                     start = cnt.end()      # 开展了10处国家公园体制试点: the count is not the name
+                inner = self.named_spans().spans_in(start, m.start()) if label == "Program" else []
+                if inner and AGENCY_END.search(self.text, 0, max(x[1] for x in inner)):
+                    start = max(x[1] for x in inner)   # 省文化和旅游厅|国家…试点城市: a department is no part of the name
                 # 组织开展…, 在北京召开…: a later verb starts the name
                 for verb in (TRIG["lead"], TRIG[trigger], JOINS):
                     for v in verb.finditer(self.text, start, m.start()):
@@ -588,6 +605,8 @@ class Recognizer:
             if self.inside_protected(m.start(), m.end()):
                 continue
             end = m.end() + (1 if m.group(0).count("“") > m.group(0).count("”") and self.text[m.end(): m.end() + 1] == "”" else 0)
+            if (c := CAMPUS_AFTER.match(self.text, end)) is not None and c.group(1) in self.gaz.places:
+                end = c.end()      # 第三届中国城市更新论坛（重庆）: where it is held is part of its name
             name = clean_name(self.text[m.start():end])
             out.append(Mention(m.start(), end, self.text[m.start():end], "Event", name,
                                suffix_kind(name, EVENT_SUFFIX) or "event", source="ordinal"))

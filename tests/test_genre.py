@@ -497,3 +497,15 @@ def test_categories_framed_by_a_stop_a_year_or_a_place_and_events_with_their_ven
     assert v.node("国家文化和旅游消费试点城市", "Program") is not None
     assert v.node("苏州综合金融服务平台", "Institution") is not None
     assert not any("向银行" in n for n in v.names("Institution"))
+
+
+def test_bodies_listed_before_joint_work_cooperate_and_a_subjects_partners_do_not_among_themselves():
+    v = letter("广东省通信管理局关于第1号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、推动中国电信股份有限公司广东分公司、中国联合网络通信有限公司广东省分公司和中国铁塔股份有限公司广东省分公司"
+               "签订《农村地区5G网络共建共享合作协议》。我局与省应急管理厅建立预警信息发布联动机制。"
+               "由某县城市建设投资有限公司与国网某县供电公司、某县自来水有限公司签订协议。\n\n广东省通信管理局\n2024年5月1日\n")
+    coop = {frozenset(p) for p in v.rels("COOPERATES_WITH")}
+    firms = ["中国电信股份有限公司广东分公司", "中国联合网络通信有限公司广东省分公司", "中国铁塔股份有限公司广东省分公司"]
+    assert {frozenset((a, b)) for i, a in enumerate(firms) for b in firms[i + 1:]} <= coop
+    assert frozenset(("广东省通信管理局", "广东省应急管理厅")) in coop
+    assert frozenset(("国网某县供电公司", "某县自来水有限公司")) not in coop

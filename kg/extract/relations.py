@@ -315,14 +315,30 @@ COOP = re.compile(alt(LEX["triggers"]["cooperate"]))
 SUBJECTS_TOGETHER = re.compile(r"(?:共同|双方|联合)?(?:共建|合作|签署|签订|共同建设|联合建设)")
 
 
+def _listed_runs(doc, ms):
+    """Runs of bodies written one after another, joined by 、和及 (与 joins partners to a subject)."""
+    text = doc.raw.text
+    run: list = []
+    for m in ms:
+        if m.label not in SUBJECT_LABELS:
+            continue
+        if run and not (m.start == run[-1].end + 1 and text[run[-1].end] in "、和及"):
+            yield run
+            run = []
+        run.append(m)
+    if run:
+        yield run
+
+
 def _cooperates(doc, sent, ms, subj, partners):
     text = doc.raw.text
-    explicit = [m for m in ms if m.label in SUBJECT_LABELS and doc.node_for(m) in subj]
-    if len(explicit) >= 2 and len(subj) >= 2 and SUBJECTS_TOGETHER.match(text, explicit[len(subj) - 1].end):
-        # 农业部和海南省政府共建的…: the bodies that stand together as subject work together
-        for i, a in enumerate(subj):
-            for b in subj[i + 1:]:
-                doc.add_rel("COOPERATES_WITH", a, b, sent.start, sent.end)
+    for run in _listed_runs(doc, ms):
+        # 农业部和海南省政府共建的…, 推动A、B和C签订《…协议》: bodies listed together before joint work work together
+        if len(run) >= 2 and SUBJECTS_TOGETHER.match(text, run[-1].end) and text[run[0].start - 1: run[0].start] not in "与同跟":
+            nodes = [doc.node_for(m) for m in run]
+            for i, a in enumerate(nodes):
+                for b in nodes[i + 1:]:
+                    doc.add_rel("COOPERATES_WITH", a, b, sent.start, sent.end)
     if partners and COOP.search(sent.text):
         for s in subj:
             for p in partners:

@@ -509,3 +509,10 @@ def test_bodies_listed_before_joint_work_cooperate_and_a_subjects_partners_do_no
     assert {frozenset((a, b)) for i, a in enumerate(firms) for b in firms[i + 1:]} <= coop
     assert frozenset(("广东省通信管理局", "广东省应急管理厅")) in coop
     assert frozenset(("国网某县供电公司", "某县自来水有限公司")) not in coop
+
+
+def test_bodies_after_联合_lead_the_programme_with_the_subject():
+    v = letter("雷山县文体广电旅游局关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
+               "一、我局联合县人社局实施“非遗+扶贫”就业工坊项目。\n\n雷山县文体广电旅游局\n2019年5月1日\n")
+    leads = v.rels("LEADS")
+    assert {("雷山县文体广电旅游局", "“非遗+扶贫”就业工坊项目"), ("雷山县人力资源和社会保障局", "“非遗+扶贫”就业工坊项目")} <= leads

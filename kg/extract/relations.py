@@ -258,8 +258,13 @@ def _leads(doc, sent, ms, subj, partners):
         a = _clause_start(doc.raw.text, sent.start, m.start)
         if _preceded_by(doc.raw.text, a, m.start, ACT_WORDS) or \
                 SELECTS.search(re.sub(r"“[^”]*”[、和及]\s*$", "", doc.raw.text[sent.start:m.start])):
-            # 与X联合开展/共同设立…: each body leads it
+            # 与X联合开展/共同设立…: each body leads it; 我局联合县人社局实施…: so do the bodies after 联合
             joint = partners if re.search(r"联合|共同|携手", doc.raw.text[sent.start:m.start]) else []
+            for j in JOINT.finditer(doc.raw.text, a, m.start):
+                pos = j.end()
+                while (x := next((y for y in ms if y.start == pos and y.label in SUBJECT_LABELS), None)) is not None:
+                    joint = joint + [doc.node_for(x)]
+                    pos = x.end + (1 if doc.raw.text[x.end:x.end + 1] in "、和及" else 0)
             for who in [*subj, *joint]:
                 doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
 

@@ -351,7 +351,10 @@ class Recognizer:
                 out.append(Mention(start, mc.end(), self.text[start:mc.end()], "Agency", name + "管理委员会",
                                    "department", {n + mc.group(0) for n in {name, *aliases}}, source="suffix"))
                 continue
-            out.append(Mention(start, end, self.text[start:end], "Institution", name, kind, aliases, source="suffix"))
+            # the administration of a national park or reserve is a government body (kind "agency")
+            label = "Agency" if kind == "agency" else "Institution"
+            out.append(Mention(start, end, self.text[start:end], label, name, "department" if kind == "agency" else kind,
+                               aliases, source="suffix"))
         return longest_first(out)
 
     def _bare(self, name: str, suffix: str = "") -> str:

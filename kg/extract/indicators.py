@@ -11,7 +11,7 @@ from kg.records import Node, norm
 SCALE = {"千": 1e3, "万": 1e4, "亿": 1e8, "百": 1e2}
 # longest first where one unit begins another (人次 before 人, 平方公里 before 公里)
 UNITS = ("元|美元|项|家次|家|个百分点|个|人次|人|名|所|场次|场|件|台|套|亩|公顷|吨|篇|次|位|座|户|条|门|辆|平方公里|公里|千米|"
-         "平方米|千瓦时|万千瓦|千瓦|兆瓦|批|款|种|支|份|栋|株|头|%|％")
+         "平方米|千瓦时|万千瓦|千瓦|兆瓦|批|款|种|支|份|栋|株|头|起|票|宗|例|%|％")
 FIGURE = re.compile(
     rf"(?P<pre>近|约|超过|超|逾|不少于|不低于|达到|达|累计|共|共计)?(?P<num>\d+(?:\.\d+)?)\s*"
     rf"(?P<scale>[千万亿百]?)(?P<more>余|多)?(?P<scale2>[万亿]?)(?P<unit>{UNITS})(?P<post>以上|左右|之多)?")
@@ -120,7 +120,7 @@ def _counted(doc, named, named_starts, pos: int, clause_end: int) -> Node | None
 
 
 # what an event's own figures count: who took part, what was signed or agreed there
-EVENT_FIGURE = re.compile(r"参加|参赛|参会|参展|签约|签署|达成|吸引|观众|展商|客流|赛项|选手|交易额|成交")
+EVENT_FIGURE = re.compile(r"参加|参赛|参会|参展|签约|签署|达成|吸引|观众|展商|客流|赛项|选手|交易额|成交|培训|演出")
 
 
 def _event_outcome(doc, events, event_starts, sent, clause_a: int, m: re.Match) -> Node | None:

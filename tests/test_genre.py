@@ -516,3 +516,13 @@ def test_bodies_after_联合_lead_the_programme_with_the_subject():
                "一、我局联合县人社局实施“非遗+扶贫”就业工坊项目。\n\n雷山县文体广电旅游局\n2019年5月1日\n")
     leads = v.rels("LEADS")
     assert {("雷山县文体广电旅游局", "“非遗+扶贫”就业工坊项目"), ("雷山县人力资源和社会保障局", "“非遗+扶贫”就业工坊项目")} <= leads
+
+
+def test_a_clause_that_goes_on_about_the_figure_before_it_keeps_its_subject():
+    v = letter("张某委员:\n您提出的《关于科技金融的建议》收悉。\n"
+               "一、形成甲价值信用贷款、乙价值信用贷款等政策性产品体系。累计发放甲价值信用贷款23.5亿元，带动商业贷款16.3亿元。\n\n"
+               "中国人民银行重庆市分行\n2025年9月1日\n")
+    prog = v.node("甲价值信用贷款", "Program")
+    figures = {v.g.nodes[r.target].properties["value"] for r in v.g.relationships.values()
+               if r.type == "HAS_INDICATOR" and r.source == prog.id}
+    assert {2350000000, 1630000000} <= figures

@@ -79,6 +79,7 @@ def extract_indicators(doc) -> None:
             st_.append(x.start)
     for sent in doc.st.sentences:
         para_ms = None
+        last = None       # the subject of the sentence's previous figure
         for m in FIGURE.finditer(text, sent.start, sent.end):
             if taken.contains(m.start()):
                 continue
@@ -95,11 +96,13 @@ def extract_indicators(doc) -> None:
             cb_m = CLAUSE_END.search(text, m.end(), sent.end)
             cb = cb_m.start() if cb_m else sent.end
             here_ms = [x for x in in_range(named, named_starts, sent.start, m.start()) if x.end <= m.start()]
+            follows = last is not None and ca > sent.start and FOLLOW_ON.match(text, ca)
             subject = _counted(doc, named, named_starts, m.end(), cb) or _recipient(doc, sent, m.start()) or \
-                _event_outcome(doc, events, event_starts, sent, ca, m) or \
+                (last if follows else None) or _event_outcome(doc, events, event_starts, sent, ca, m) or \
                 _subject(doc, sent, text[sent.start:m.start()], para_ms + here_ms, place, sent.start)
             if subject is None:
                 continue
+            last = subject
             measure = _measure(text, m, ca, cb)
             if unit == "元" and measure == unit:
                 measure = "金额"
@@ -121,6 +124,10 @@ def _counted(doc, named, named_starts, pos: int, clause_end: int) -> Node | None
 
 # what an event's own figures count: who took part, what was signed or agreed there
 EVENT_FIGURE = re.compile(r"参加|参赛|参会|参展|签约|签署|达成|吸引|观众|展商|客流|赛项|选手|交易额|成交|培训|演出")
+
+
+# a clause that goes on about the figure before it: …发放贷款236亿元，带动商业贷款163亿元
+FOLLOW_ON = re.compile(r"\s*(?:带动|拉动|撬动|其中|同比|占|惠及|覆盖)")
 
 
 def _event_outcome(doc, events, event_starts, sent, clause_a: int, m: re.Match) -> Node | None:

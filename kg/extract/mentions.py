@@ -58,6 +58,13 @@ CAMPUS_AFTER = re.compile(r"[(（]([\u4e00-\u9fff]{2,4})[)）]")
 LEVEL_OPENING = re.compile(r"^(自治区|省|市|县|区)(?!场|民|区|会|域|级|属|内|外|直|委|政府)")
 GENERIC = sorted(LEX["words"]["generic_words"], key=len, reverse=True)
 GENERIC_RUN = re.compile(f"(?:{alt(GENERIC)})+")
+GENERIC_SET = frozenset(GENERIC)
+GENERIC_LENGTHS = sorted({len(w) for w in GENERIC})
+
+
+def _ends_generic(core: str) -> bool:
+    """Does the name's core end with a generic word (…民办)? Only then may it be a category."""
+    return any(core[-n:] in GENERIC_SET for n in GENERIC_LENGTHS if n <= len(core))
 LEFT_STOPS = sorted(LEX["words"]["left_stops"], key=len, reverse=True)
 STOPS_BY_LAST = {}
 for _w in LEFT_STOPS:
@@ -215,16 +222,24 @@ class Recognizer:
             found = self.__dict__["_local"] = list(self.gaz.local_bodies(self.text, self.province, self.city, self.county))
         return found
 
+    def _whole(self, finder: str) -> list:
+        """A gazetteer finder's matches over the whole letter, found once."""
+        key = "_whole_" + finder
+        found = self.__dict__.get(key)
+        if found is None:
+            found = self.__dict__[key] = list(getattr(self.gaz, finder)(self.text))
+        return found
+
     def named_spans(self):
         """Spans of the bodies the naming data knows (national and local), for telling a verb
         from the same characters inside a name (组织 in 联合国教科文组织)."""
         cover = self.__dict__.get("_named")
         if cover is None:
             from kg.extract.spans import Cover
-            spans = [(bm.start, bm.end) for bm in self.gaz.national_bodies(self.text)]
+            spans = [(bm.start, bm.end) for bm in self._whole("national_bodies")]
             spans += [(bm.start, bm.end) for bm in self._local_all()]
-            spans += [(bm.start, bm.end) for bm in self.gaz.universities(self.text)]
-            spans += [(bm.start, bm.end) for bm in self.gaz.local_offices(self.text)]
+            spans += [(bm.start, bm.end) for bm in self._whole("universities")]
+            spans += [(bm.start, bm.end) for bm in self._whole("local_offices")]
             cover = self.__dict__["_named"] = Cover(spans)
             cover.exact = set(spans)
         return cover
@@ -267,9 +282,10 @@ class Recognizer:
             if self.text[s - 1: s] == "各":
                 continue
             found.append(Mention(s, e, bm.surface, bm.label, canonical, bm.kind, source="local"))
-        for bm in g.local_offices(seg):
+        whole = (a, b) == (0, len(self.text))
+        for bm in (self._whole("local_offices") if whole else g.local_offices(seg)):
             found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="office"))
-        for bm in g.national_bodies(seg):
+        for bm in (self._whole("national_bodies") if whole else g.national_bodies(seg)):
             found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="national"))
         if self.national:
             for bm in g.national_bare_bodies(seg):
@@ -285,7 +301,7 @@ class Recognizer:
 
     def universities(self) -> list[Mention]:
         out = []
-        for bm in self.gaz.universities(self.text):
+        for bm in self._whole("universities"):
             before, after = self.text[bm.start - 1: bm.start], self.text[bm.end: bm.end + 1]
             # a short form counts only as a whole word: between delimiters or connectives
             if bm.surface != bm.canonical and not (before in "、，,与和同及：:（(“" and after in "、，,与和等及）)”。"):
@@ -319,7 +335,7 @@ class Recognizer:
                 start = q.end()   # 依托“苏州综合金融服务平台”向|银行: a quoted name, a verb's object, then this one
             name = clean_name(self.text[start:end])
             if len(name) - len(suffix) < 2 or is_generic(name, suffix) or COUNTED.match(name) \
-                    or is_generic(self._bare(name, suffix), suffix):
+                    or (_ends_generic(name[: len(name) - len(suffix)]) and is_generic(self._bare(name, suffix), suffix)):
                 continue
             if (start, end) in self.named_spans().exact or self.named_spans().inside(start, end):
                 continue      # 中国人民银行, 中国人民银行西宁中心|支行: a body the naming data knows, found by its own recognizer

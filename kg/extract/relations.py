@@ -603,5 +603,5 @@ RULES = (
     (_joint_with, JOINT),
     (_members, TRIG["include"]),
     (_invested, TRIG["invest"]),
-    (_participates, re.compile(alt(LEX["triggers"]["participate"] + ["在"]))),
+    (_participates, re.compile(alt(LEX["triggers"]["participate"]) + r"|在[^，。；]{2,80}?(?:开展|实施|启动|推进|推行|先行先试)")),
 )

@@ -86,10 +86,12 @@ def find_context(st: Structure, gaz: Gazetteer) -> Context:
     # 1. the signer's own name (吉林省科学技术厅, 郑州市科学技术局) or the title's head
     head = _title_head(st)
     # (the place may stand inside the name: 中国人民银行重庆市分行, 国家税务总局贵州省税务局)
+    own_level = None    # the level of the replier's own place: a province's letter is no city's
     for named in (st.signer, head):
         m = next(gaz.place_re.finditer(named), None) if named else None
         if m:
             p = gaz.places[m.group(0)]
+            own_level = p.level
             province = gaz.province_of(p)
             city = p if p.level == "city" and p.name != province.name else None
             if p.level == "county" and p.city and p.city != province.name:
@@ -108,11 +110,6 @@ def find_context(st: Structure, gaz: Gazetteer) -> Context:
             city_counts[p.name] += 1
     if province is None and counts and not national:
         province = gaz.provinces[counts.most_common(1)[0][0]]
-    own_level = None    # the level of the place the replier's own name opens with
-    for named in (st.signer, head):
-        if named and (m := next(gaz.place_re.finditer(named), None)) is not None:
-            own_level = gaz.places[m.group(0)].level
-            break
     if city is None and city_counts and own_level != "province" and _level_is_city(st):
         cands = [c for c, _ in city_counts.most_common() if gaz.cities[c].province == (province.name if province else "")]
         if cands:

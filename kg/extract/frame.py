@@ -6,18 +6,17 @@ of a sentence that names none (so it runs before them)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from kg import data
 from kg.extract.structure import Structure
 from kg.records import Node, norm
 
-SELF_TOPICS = data.load("lexicon")["self_topic"]
-
 if TYPE_CHECKING:
     from kg.extract.document import Doc
+
+SELF_TOPICS = data.load("lexicon")["self_topic"]   # what an unsigned 我局 is, by the letter's topic
 
 
 def _proposal_kind(st: Structure) -> str:
@@ -188,32 +187,29 @@ def _addressee(doc: Doc) -> None:
     node.evidence.append(doc.evidence(i, i + len(st.addressee)))
 
 
+def _proposing_body(doc: Doc, surface: str, default_kind: str):
+    """The body of a collective proposal, canonical where the naming data knows it, and where it is written."""
+    bm = doc.rec.gaz.canonical_body(surface, doc.ctx.province, doc.ctx.city)
+    name, kind = (bm.canonical, bm.kind) if bm else (surface, default_kind)
+    node = doc.entities.get(f"Institution:{norm(name)}") or doc.entities.get(f"Agency:{norm(name)}")
+    if node is None:
+        node = doc.entities[f"Institution:{norm(name)}"] = Node("Institution", name, kind=kind)
+    node.aliases.add(surface)
+    at = doc.raw.text.find(surface)
+    node.evidence.append(doc.evidence(at, at + len(surface)))
+    return node, (at, len(surface))
+
+
 def _proposers(doc: Doc) -> list:
     """The proposer(s) of the salutation: people (张三、李四委员), or the body of a collective
     proposal (民盟深圳市委会), canonical where the naming data knows the body."""
     st, text = doc.st, doc.raw.text
     out = []
     if st.recipient and st.recipient_role == "collective":
-        bm = doc.rec.gaz.canonical_body(st.recipient, doc.ctx.province, doc.ctx.city)
-        name, kind = (bm.canonical, bm.kind) if bm else \
-            (st.recipient, "party" if st.recipient.endswith(("委", "党", "委会")) else "committee")
-        node = doc.entities.get(f"Institution:{norm(name)}") or doc.entities.get(f"Agency:{norm(name)}")
-        if node is None:
-            node = doc.entities[f"Institution:{norm(name)}"] = Node("Institution", name, kind=kind)
-        node.aliases.add(st.recipient)
-        ri = text.find(st.recipient)
-        node.evidence.append(doc.evidence(ri, ri + len(st.recipient)))
-        out.append((node, (ri, len(st.recipient))))
+        default = "party" if st.recipient.endswith(("委", "党", "委会")) else "committee"
+        out.append(_proposing_body(doc, st.recipient, default))
     for via in st.proposer_bodies:     # a collective proposal put forward through a party committee
-        bm = doc.rec.gaz.canonical_body(via, doc.ctx.province, doc.ctx.city)
-        name, kind = (bm.canonical, bm.kind) if bm else (via, "party")
-        node = doc.entities.get(f"Institution:{norm(name)}") or doc.entities.get(f"Agency:{norm(name)}")
-        if node is None:
-            node = doc.entities[f"Institution:{norm(name)}"] = Node("Institution", name, kind=kind)
-        node.aliases.add(via)
-        ri = text.find(via)
-        node.evidence.append(doc.evidence(ri, ri + len(via)))
-        out.append((node, (ri, len(via))))
+        out.append(_proposing_body(doc, via, "party"))
     if st.recipient and st.recipient_role != "collective":
         for who in [st.recipient, *st.co_recipients]:
             person = Node("Person", who, properties={"role": st.recipient_role})

@@ -12,6 +12,14 @@ CN_NUM = "〇零一二三四五六七八九十百"
 COMMON_STEMS = "城郊矿和与及市省区县各本全大小东西南北中上下内外"
 # the characters a bare short name (民进, 民盟, 建行) may follow inside a sentence
 BARE_PARTY_AFTER = set("、和与及同由经向的等是为在对将据请")
+
+
+def _inside_word(text: str, m: re.Match) -> bool:
+    """A short name (two characters) right after a character that could begin a word with it."""
+    prev = text[m.start() - 1: m.start()]
+    return len(m.group(0)) <= 2 and "\u4e00" <= prev <= "\u9fff" and prev not in BARE_PARTY_AFTER
+
+
 CAMPUS = re.compile(r"[(（]([\u4e00-\u9fff]{2,4})[)）]")
 
 
@@ -287,8 +295,7 @@ class Gazetteer:
     def national_bodies(self, text: str):
         for m in self.national_re.finditer(text):
             canonical, kind, label = self.national[m.group(0)]
-            prev = text[m.start() - 1: m.start()]
-            if len(m.group(0)) <= 2 and "\u4e00" <= prev <= "\u9fff" and prev not in BARE_PARTY_AFTER:
+            if _inside_word(text, m):
                 continue    # 创建行动: the letters of words, not 建行
             yield BodyMatch(m.start(), m.end(), m.group(0), canonical, kind, label)
 
@@ -307,8 +314,7 @@ class Gazetteer:
                 canonical = f"{full}{place.name}委员会"
             else:
                 canonical = full
-                prev = text[m.start() - 1: m.start()]
-                if len(m.group(0)) <= 2 and "\u4e00" <= prev <= "\u9fff" and prev not in BARE_PARTY_AFTER:
+                if _inside_word(text, m):
                     continue    # 市民进出城区: the letters of a word, not 民进
             yield BodyMatch(m.start(), m.end(), m.group(0), canonical, "party", "Institution")
 

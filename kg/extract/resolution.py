@@ -92,9 +92,12 @@ def _resolve(doc: Doc) -> None:
         while canon[k] in remap and canon[k] not in seen:
             seen.add(canon[k])
             canon[k] = remap[canon[k]]
+    keys: dict[tuple[str, str], str] = {}     # (label, name) → entity key, normalised once
     for m in doc.mentions:
         label, name = canon[id(m)]
-        key = f"{label}:{norm(name)}"
+        key = keys.get((label, name))
+        if key is None:
+            key = keys[(label, name)] = f"{label}:{norm(name)}"
         node = doc.entities.get(key)
         if node is None:
             node = doc.entities[key] = Node(label, name, kind=m.kind)

@@ -83,6 +83,11 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     return _named_again(rec, ms)
 
 
+# recognisers that need a context (a quote, a list, a verb before): a name they found is not found
+# again by itself where it is written bare, unlike names found by their ending
+BY_CONTEXT = {"quoted", "listed_product", "listed_programme", "lead", "participate", "fund", "organize", "group"}
+
+
 def _named_again(rec: Recognizer, ms: list[Mention]) -> list[Mention]:
     """A programme or institution recognised once by its shape (a list, a quote, a trigger) is the same
     name where the letter writes it again without that shape: 深化知识价值信用贷款改革 … 发放知识价值信用贷款."""
@@ -92,8 +97,7 @@ def _named_again(rec: Recognizer, ms: list[Mention]) -> list[Mention]:
     done = set()
     for m in ms:
         form = m.surface.strip("“”\"")
-        if m.label not in ("Program", "Institution") or len(form) < 4 or form in done or m.source == "inner" \
-                or "_plate_of" in m.properties:
+        if m.source not in BY_CONTEXT or len(form) < 4 or form in done or "_plate_of" in m.properties:
             continue
         done.add(form)
         i = text.find(form)

@@ -574,7 +574,7 @@ def _participates(doc, sent, ms, subj, partners):
         t = SEND_TO.search(pre)
         if t:
             a, b = sent.start + t.start(1), sent.start + t.end(1)
-        elif (t := PILOT_AT.search(pre)) is not None and m.label == "Program":
+        elif m.label == "Program" and "在" in pre[-100:] and (t := PILOT_AT.search(pre, max(0, len(pre) - 100))) is not None:
             # 在武汉大学、华中科技大学等5所高校开展…试点: the units where the programme runs take part
             a, b = sent.start + t.start(1), sent.start + t.end(1)
         elif (t := ENTERED.search(pre)) is not None:
@@ -603,5 +603,5 @@ RULES = (
     (_joint_with, JOINT),
     (_members, TRIG["include"]),
     (_invested, TRIG["invest"]),
-    (_participates, re.compile(alt(LEX["triggers"]["participate"]) + r"|在[^，。；]{2,80}?(?:开展|实施|启动|推进|推行|先行先试)")),
+    (_participates, re.compile(alt(LEX["triggers"]["participate"] + ["在"]))),
 )

@@ -318,6 +318,8 @@ class Recognizer:
         for m in INST_RE.finditer(self.text, a, b):
             suffix = m.group(0)
             end = m.end()
+            if strict and suffix not in STRONG_INST and suffix not in UNIT_OF_UNIVERSITY:
+                continue      # a weak ending (平台, 学校) names something only in a relation's slot
             if in_set_phrase(self.text, m.start(), end):
                 continue      # 一流大学城, 中心城市, 中小学, 人类命运共同体: the ending is part of a common noun
             start = left_extent(self.text, m.start(), a, places=self.gaz.places)
@@ -345,8 +347,6 @@ class Recognizer:
                 name = clean_name(self.text[start:end])
             if suffix in UNIT_OF_UNIVERSITY and not re.search(r"大学|(?<![科工])学院", name[: len(name) - len(suffix)]):
                 continue      # 学部 names a university's faculty, nothing else (中国科学院学部 is the academy's)
-            if strict and suffix not in STRONG_INST and suffix not in UNIT_OF_UNIVERSITY:
-                continue
             if suffix == "中心" and len(name) - len(suffix) < 4:
                 continue   # 数据中心, 服务中心: a common noun, not a name
             if self.inside_protected(start, end):

@@ -33,12 +33,20 @@ def ontology() -> Graph:
         g.add((c, RDFS.comment, Literal(spec["description"], lang="en")))
     for prop in ["key", "name", "alias", "kind", "supportedBy", "document", "sentence"] + sorted(
             {p for spec in schema.labels.values() for p in spec["properties"]}
-            | {p for spec in schema.relationships.values() for p in spec["properties"]}):
+            | {p for spec in (*schema.relationships.values(), *schema.derived.values()) for p in spec["properties"]}):
         g.add((KG[prop], RDF.type, OWL.DatatypeProperty))
         g.add((KG[prop], RDFS.label, Literal(prop, lang="en")))
-    for rtype, spec in schema.relationships.items():
+    for rtype, spec in (*schema.relationships.items(), *schema.derived.items()):
         p = KG[rtype]
         g.add((p, RDF.type, OWL.ObjectProperty))
+        if "via" in spec:
+            # derived: a issued a policy that b issued (ISSUED, then ISSUED backwards)
+            g.add((p, RDFS.comment, Literal(spec["description"], lang="en")))
+            inverse = BNode()
+            g.add((inverse, OWL.inverseOf, KG[spec["via"]]))
+            chain = BNode()
+            Collection(g, chain, [KG[spec["via"]], inverse])
+            g.add((p, OWL.propertyChainAxiom, chain))
         if spec.get("symmetric"):
             g.add((p, RDF.type, OWL.SymmetricProperty))
         g.add((p, RDFS.label, Literal(rtype, lang="en")))
@@ -77,7 +85,7 @@ def shapes() -> Graph:
                 g.add((shape, SH.property, ps))
                 g.add((ps, SH.path, KG[prop]))
                 g.add((ps, SH.datatype, XSD.double))
-        for rtype, rspec in schema.relationships.items():
+        for rtype, rspec in (*schema.relationships.items(), *schema.derived.items()):
             if label not in rspec["from"]:
                 continue
             ps = BNode()
@@ -92,8 +100,9 @@ def shapes() -> Graph:
             Collection(g, lst, alternatives)
             g.add((ps, SH["or"], lst))
         # a relationship the schema does not allow from this label is an error
-        allowed = {r for r, rs in schema.relationships.items() if label in rs["from"]}
-        for rtype in schema.relationships:
+        every = {**schema.relationships, **schema.derived}
+        allowed = {r for r, rs in every.items() if label in rs["from"]}
+        for rtype in every:
             if rtype in allowed:
                 continue
             ps = BNode()

@@ -75,7 +75,7 @@ def clean_param(v: str) -> str:
 def _header(text: str, mark: str) -> dict[str, str]:
     out = {}
     for line in text.splitlines():
-        m = re.match(rf"^\s*{re.escape(mark)}\s*(name|description|params)\s*:\s*(.*)$", line)
+        m = re.match(rf"^\s*{re.escape(mark)}\s*(name|description|params|lists|limit)\s*:\s*(.*)$", line)
         if m:
             out[m.group(1)] = m.group(2).strip()
         elif line.strip() and not line.strip().startswith(mark):
@@ -139,6 +139,20 @@ def run_sparql(graph, text: str, params: dict) -> tuple[list[str], list[list]]:
     res = graph.query(text, initBindings=bindings)
     cols = [str(v) for v in res.vars]
     rows = [[_py(row[i]) for i in range(len(cols))] for row in res]
+    # a named query's list columns ("# lists: a, b"): GROUP_CONCAT text with "|" between names
+    # (no name holds one: Neo4j's forms are joined by it), read back as the sorted list Cypher returns
+    header = _header(text, "#")
+    lists = [cols.index(c) for c in _params(header.get("lists", "")) if c in cols]
+    for r in rows:
+        for i in lists:
+            r[i] = sorted(filter(None, str(r[i] or "").split("|")))
+    # "# limit: PARAM": the rows capped by that parameter (0: all), which SPARQL's LIMIT cannot take
+    cap = header.get("limit")
+    if cap and str(params.get(cap, "0")).strip() not in ("", "0"):
+        try:
+            rows = rows[:int(params[cap])]
+        except ValueError:
+            raise QueryError(f"--param {cap}: a number of rows (0 for all)") from None
     return cols, rows
 
 

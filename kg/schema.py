@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,13 +25,17 @@ class Schema:
     common_node_properties: dict
     lookup_label: str = "Entity"
     support_type: str = "SUPPORTED_BY"
+    # derived relationships the stores keep from the facts (CO_ISSUED):
+    # type -> {zh, en, description, from, to, symmetric, via, through, properties, colour}
+    derived: dict = field(default_factory=dict)
 
     def colour(self, label_or_type: str) -> str:
-        spec = self.labels.get(label_or_type) or self.relationships.get(label_or_type) or {}
+        spec = (self.labels.get(label_or_type) or self.relationships.get(label_or_type)
+                or self.derived.get(label_or_type) or {})
         return spec.get("colour", "#999999")
 
     def is_symmetric(self, rtype: str) -> bool:
-        return bool(self.relationships.get(rtype, {}).get("symmetric"))
+        return bool((self.relationships.get(rtype) or self.derived.get(rtype) or {}).get("symmetric"))
 
     def check_relationship(self, rtype: str, source_label: str, target_label: str) -> bool:
         spec = self.relationships.get(rtype)
@@ -45,4 +49,4 @@ def load_schema() -> Schema:
     return Schema(version=raw["version"], namespace=raw["namespace"], labels=raw["labels"],
                   relationships=raw["relationships"], common_node_properties=raw["common_node_properties"],
                   lookup_label=raw.get("lookup_label", "Entity"),
-                  support_type=raw.get("support_type", "SUPPORTED_BY"))
+                  support_type=raw.get("support_type", "SUPPORTED_BY"), derived=raw.get("derived", {}))

@@ -125,17 +125,17 @@ def render(g: nx.MultiDiGraph, title: str = "kg", note: str = "", documents: dic
         n_docs = d.get("weight") if k == "CO_ISSUED" else len(d.get("docs", []))
         edges.append([pos[u], pos[v], types.ref(k), 1 + min(n_docs or 1, 4)])
         edge_info.append(support(d))
-    colour = lambda t: schema.colour("ISSUED" if t == "CO_ISSUED" else t)
+    colour = schema.colour
     legend = {"labels": {k: {"colour": v["colour"], "zh": v["zh"]} for k, v in schema.labels.items()},
-              "types": {k: {"colour": v["colour"], "zh": v["zh"]} for k, v in schema.relationships.items()}}
-    legend["types"]["CO_ISSUED"] = {"colour": colour("CO_ISSUED"), "zh": "联合发布"}
+              "types": {k: {"colour": v["colour"], "zh": v["zh"]}
+                        for k, v in (*schema.relationships.items(), *schema.derived.items())}}
     n_docs = len({x for _, d in g.nodes(data=True) for x in d.get("docs", [])})
     scope = scope or (f"{len(drawn)} nodes, {g.number_of_edges()} relationships, from {n_docs} document(s)"
                       + (f"; {len(isolated)} unconnected node(s) listed at the left, not drawn" if isolated else ""))
     payload = {"title": title, "scope": scope, "note": note,
                "ids": ids, "nDrawn": len(drawn), "nodes": nodes, "edges": edges, "info": info, "edgeInfo": edge_info,
                "labels": [[x, schema.colour(x)] for x in labels.items],
-               "types": [[t, colour(t), t == "CO_ISSUED" or schema.is_symmetric(t)] for t in types.items],
+               "types": [[t, colour(t), schema.is_symmetric(t)] for t in types.items],
                "sentences": sent.items,
                "docs": [[x, *(lambda m: [m.get("title", ""), m.get("date", ""), m.get("number", ""), m.get("replier", "")])(docs_ix.get(x, {}))]
                         for x in docs.items],

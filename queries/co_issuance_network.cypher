@@ -1,10 +1,33 @@
 // name: co_issuance_network
-// description: Pairs of bodies with the number of policies they issued together; years by the policy's date (undated policies count only without a range).
-// params: from_year=0, to_year=9999
-MATCH (a)-[:ISSUED]->(p:Policy)<-[:ISSUED]-(b)
-WHERE a.name < b.name
-  AND coalesce(toInteger(left(p.date, 4)), 0) >= toInteger($from_year)
-  AND coalesce(toInteger(left(p.date, 4)), 0) <= toInteger($to_year)
-  AND (p.date IS NOT NULL OR toInteger($from_year) = 0)
-RETURN a.name AS body_a, b.name AS body_b, count(DISTINCT p) AS policies
+// description: Pairs of bodies with the number of policies they issued together, most first, the first `limit` (0: all); with a range of years, the policies dated in it (undated ones count only from year 0).
+// params: from_year=0, to_year=9999, limit=1000
+// limit: limit
+// Read from the CO_ISSUED relationships the stores keep at load (schema/schema.toml [derived.CO_ISSUED]):
+// c.policies counts every policy the two issued together, c.years holds the year of each dated one, ascending.
+CALL {
+  // no range (the defaults): every policy counts, read in the order of the index on c.policies
+  WITH 1 AS one WHERE toInteger($from_year) = 0 AND toInteger($to_year) = 9999
+  MATCH (a)-[c:CO_ISSUED]->(b)
+  WHERE c.policies > 0 AND a.name <> b.name
+  WITH CASE WHEN a.name < b.name THEN a.name ELSE b.name END AS body_a,
+       CASE WHEN a.name < b.name THEN b.name ELSE a.name END AS body_b, c.policies AS policies
+  RETURN body_a, body_b, policies
+  ORDER BY policies DESC, body_a, body_b
+  LIMIT CASE WHEN toInteger($limit) > 0 THEN toInteger($limit) ELSE 1000000000 END
+  UNION ALL
+  // a range of years: the dated policies in it, and the undated ones when it starts at 0
+  WITH toInteger($from_year) AS lo, toInteger($to_year) AS hi
+  WITH lo, hi WHERE NOT (lo = 0 AND hi = 9999)
+  MATCH (a)-[c:CO_ISSUED]->(b)
+  WHERE a.name <> b.name
+  WITH a, b, size([y IN c.years WHERE y >= lo AND y <= hi])
+             + CASE WHEN lo = 0 AND hi >= 0 THEN c.policies - size(c.years) ELSE 0 END AS policies
+  WHERE policies > 0
+  WITH CASE WHEN a.name < b.name THEN a.name ELSE b.name END AS body_a,
+       CASE WHEN a.name < b.name THEN b.name ELSE a.name END AS body_b, policies
+  RETURN body_a, body_b, policies
+  ORDER BY policies DESC, body_a, body_b
+  LIMIT CASE WHEN toInteger($limit) > 0 THEN toInteger($limit) ELSE 1000000000 END
+}
+RETURN body_a, body_b, policies
 ORDER BY policies DESC, body_a, body_b

@@ -18,9 +18,13 @@ CASES = [
     ("co_issuers", {"policy": "《赋予科研人员职务科技成果所有权或长期使用权试点实施方案》"}),
     ("co_issuance_network", {}),
     ("co_issuance_network", {"from_year": "2023", "to_year": "2023"}),
+    ("co_issuance_network", {"limit": "5"}),                         # cut within the ties of one count
+    ("co_issuance_network", {"from_year": "0", "to_year": "2023", "limit": "3"}),
+    ("co_issuance_network", {"limit": "0"}),
     ("members", {"of": "共同体"}),
     ("members", {"of": "湖北省技术转移联盟"}),
     ("programs_led", {"body": "吉林省科学技术厅"}),
+    ("programs_led", {"body": "湖北省科学技术厅"}),
     ("implementation_chain", {"policy": "科技部财政部教育部中科院关于持续开展减轻科研人员负担激发创新活力专项行动"}),
     ("implementation_chain", {"policy": "贯彻落实〈科技部财政部教育部中科院关于持续开展减轻科研人员负担激发创新活力专项行动〉落实方案"}),
     ("entity_facts", {"name": "科技成果转移转化共同体"}),

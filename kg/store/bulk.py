@@ -25,9 +25,10 @@ from kg.records import MAX_EVIDENCE, DocGraph, norm
 from kg.resolve import NO_ALIAS_JOIN, encode
 from kg.schema import load_schema
 from kg.store.bulk_csv import ImportCsvWriter, importer_args
+from kg.store.co_issuance import DERIVED
 from kg.store.embedded import LoadResult
 from kg.store.neo4j_store import (EVIDENCE_KEYS, _BatchResolver, _check_label, _choose_claims, _forms, _node_props, _rel_props,
-                                  _support, batch_rows, split_nodes, split_rels)
+                                  _support, batch_rows, co_issued_rows, split_nodes, split_rels)
 
 
 class BulkError(Exception):
@@ -162,7 +163,19 @@ class MemoryGraph:
             support = _support()
             for (label, key, doc), (forms, said) in self.support.items():
                 w.relationship(f"{label}:{key}", f"Document:{doc}", support, {"forms": forms, "said": said})
+            for r in self.co_issued():
+                w.relationship(f"{r['sl']}:{r['sk']}", f"{r['tl']}:{r['tk']}", DERIVED,
+                               {"policies": r["n"], "years": r["years"]})
         return w.files
+
+    def co_issued(self) -> list[dict]:
+        """CO_ISSUED as the online writer keeps it, made from the whole graph at once."""
+        spec = load_schema().derived[DERIVED]
+        issuers: dict[str, list] = defaultdict(list)
+        for rtype, sl, sk, tl, tk in self.rels:
+            if rtype == spec["via"] and tl == spec["through"]:
+                issuers[tk].append((sl, sk))
+        return co_issued_rows((who, self.nodes[(spec["through"], key)].get("date")) for key, who in issuers.items())
 
 
 # -- the import itself ------------------------------------------------------------------------
@@ -208,7 +221,7 @@ def restore_lists(store, files) -> None:
     support = _support()
 
     def check_type(t):
-        if t not in load_schema().relationships and t != support:
+        if t not in load_schema().relationships and t not in load_schema().derived and t != support:
             raise ValueError(f"unknown relationship type {t!r}")
         return t
 

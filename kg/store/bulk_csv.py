@@ -29,7 +29,7 @@ from pathlib import Path
 ARRAY_DELIMITER = "\x1f"
 ARRAY_DELIMITER_OPTION = "U+001F"
 # the element type of lists that are sometimes empty (an empty list shows no type of its own)
-LIST_TYPES = {"evidence_starts": "long", "evidence_ends": "long"}
+LIST_TYPES = {"evidence_starts": "long", "evidence_ends": "long", "years": "long"}
 
 
 class CsvValueError(ValueError):

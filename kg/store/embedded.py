@@ -23,7 +23,7 @@ import json
 import sqlite3
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,7 @@ import orjson
 
 from kg.records import MAX_EVIDENCE, DocGraph, norm
 from kg.resolve import NO_ALIAS_JOIN, choose_name, choose_value, encode, joinable_aliases
+from kg.store.co_issuance import contribution, delta
 
 FILE = "kg.sqlite"
 FORMAT = 2
@@ -67,6 +68,20 @@ CREATE TABLE IF NOT EXISTS rel_values (
   rid INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY (rid, field, value)) WITHOUT ROWID;
 """
+# CO_ISSUED (kg.store.co_issuance): each policy's contribution (its issuers, as a JSON list of
+# nids, and its year), the pairs' counts by year, and each pair's total (indexed: the pairs that
+# issued the most policies together are read first); added to a store of this format on opening
+CO_SCHEMA = """
+CREATE TABLE IF NOT EXISTS co_basis (
+  policy INTEGER PRIMARY KEY, year INTEGER NOT NULL, dated INTEGER NOT NULL, issuers TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS co_issued (
+  a INTEGER NOT NULL, b INTEGER NOT NULL, year INTEGER NOT NULL, dated INTEGER NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (a, b, year, dated)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS co_pairs (
+  a INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS co_pairs_n ON co_pairs(n);
+"""
+SCHEMA += CO_SCHEMA
 # node_values fields: k (a letter's key), n (normalized name), a (joinable alias), f (a form as
 # written), name (a canonical name as written), kind, p:PROP (a property's JSON value).
 # Resolution looks up k, n and a; named queries look nodes up by f. Evidence is stored as
@@ -155,8 +170,23 @@ class EmbeddedStore:
         if fmt is None or fmt[0] != str(FORMAT):
             raise StoreError(f"{self.file}: a store of format {fmt[0] if fmt else '?'}, not {FORMAT}; "
                              f"load the letters again into a new store (kg load --store NEW_DIR …)")
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'co_pairs'").fetchone():
+            self._add_co_issuance(db)
         self._db = db
         return db
+
+    def _add_co_issuance(self, db: sqlite3.Connection) -> None:
+        """A store written before CO_ISSUED was kept: its tables added and filled, once."""
+        self.notify(f"adding the co-issuance counts to {self.file} (once) …")
+        self._begin(db)
+        try:
+            for stmt in filter(str.strip, CO_SCHEMA.split(";")):
+                db.execute(stmt)
+            _Writer(db).rebuild_co_issuance()
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def _damaged(self, e: Exception) -> StoreError:
         return StoreError(f"{self.file}: damaged store ({e}); move it aside and load the letters again")
@@ -641,6 +671,53 @@ class _Writer:
             self._refresh_node(nid)
         for rid in rels:
             self._refresh_rel(rid)
+        self._co_issuance(nodes)
+
+    # -- CO_ISSUED (kg.store.co_issuance) --------------------------------------------------
+    def _co_issuance(self, nids: list[int]) -> None:
+        """Replace the contribution of every policy among `nids` (the touched nodes: any policy
+        whose issuers or date may have changed, or that is gone) by what it contributes now."""
+        change: Counter = Counter()
+        for chunk in _chunks(nids):
+            q = ",".join("?" * len(chunk))
+            before = {p: (tuple(orjson.loads(iss)), y, bool(d)) for p, y, d, iss in self.x(
+                f"SELECT policy, year, dated, issuers FROM co_basis WHERE policy IN ({q})", chunk)}
+            dates = {nid: orjson.loads(props).get("date") for nid, props in self.x(
+                f"SELECT nid, properties FROM nodes WHERE nid IN ({q}) AND label = 'Policy'", chunk)}
+            issuers: dict[int, set] = defaultdict(set)
+            for dst, src in self.x(f"SELECT dst, src FROM rels WHERE type = 'ISSUED' AND dst IN ({q})", chunk):
+                if dst in dates:
+                    issuers[dst].add(src)
+            gone, keep = [], []
+            for p in sorted(set(before) | set(dates)):
+                after = contribution(issuers[p], dates[p]) if p in dates else None
+                if before.get(p) == after:
+                    continue
+                change.update(delta(before.get(p), after))
+                if after is None:
+                    gone.append((p,))
+                else:
+                    keep.append((p, after[1], int(after[2]), _dumps(list(after[0]))))
+            self.db.executemany("DELETE FROM co_basis WHERE policy = ?", gone)
+            self.db.executemany("INSERT OR REPLACE INTO co_basis VALUES (?, ?, ?, ?)", keep)
+        up = [(a, b, y, int(d), n) for (a, b, y, d), n in change.items() if n]
+        self.db.executemany("INSERT INTO co_issued VALUES (?, ?, ?, ?, ?) ON CONFLICT (a, b, year, dated) "
+                            "DO UPDATE SET n = n + excluded.n", up)
+        self.db.executemany("DELETE FROM co_issued WHERE a = ? AND b = ? AND year = ? AND dated = ? AND n <= 0",
+                            [r[:4] for r in up if r[4] < 0])
+        total: Counter = Counter()
+        for (a, b, _, _), n in change.items():
+            total[(a, b)] += n
+        up = [(a, b, n) for (a, b), n in total.items() if n]
+        self.db.executemany("INSERT INTO co_pairs VALUES (?, ?, ?) ON CONFLICT (a, b) DO UPDATE SET n = n + excluded.n", up)
+        self.db.executemany("DELETE FROM co_pairs WHERE a = ? AND b = ? AND n <= 0", [r[:2] for r in up if r[2] < 0])
+
+    def rebuild_co_issuance(self) -> None:
+        """Every policy's contribution and every pair's count made again from the graph."""
+        self.x("DELETE FROM co_basis")
+        self.x("DELETE FROM co_issued")
+        self.x("DELETE FROM co_pairs")
+        self._co_issuance([r[0] for r in self.x("SELECT nid FROM nodes WHERE label = 'Policy' ORDER BY nid")])
 
     def _delete(self, table: str, id_col: str, values: str, ids: list[int]) -> None:
         if ids:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
@@ -26,6 +26,7 @@ import networkx as nx
 from kg.records import MAX_EVIDENCE, DocGraph, norm
 from kg.resolve import NO_ALIAS_JOIN, AliasIndex, choose_name, choose_value, encode, joinable_aliases, specific
 from kg.schema import load_schema
+from kg.store.co_issuance import DERIVED, contribution, counts, delta, pair_values
 from kg.store.embedded import LoadResult
 
 SEP = "\t"
@@ -103,6 +104,9 @@ def schema_statements() -> list[str]:
         stmts.append(f"CREATE CONSTRAINT kg_{low}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
         stmts.append(f"CREATE INDEX kg_{low}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)")
         stmts.append(f"CREATE TEXT INDEX kg_{low}_alias_text IF NOT EXISTS FOR (n:{label}) ON (n.alias_text)")
+    for rtype, spec in load_schema().derived.items():
+        for prop in spec.get("indexed", []):
+            stmts.append(f"CREATE INDEX kg_{rtype.lower()}_{prop} IF NOT EXISTS FOR ()-[c:{rtype}]-() ON (c.{prop})")
     lookup = load_schema().lookup_label
     stmts.append(f"CREATE TEXT INDEX kg_{lookup.lower()}_forms IF NOT EXISTS FOR (n:{lookup}) ON (n.forms)")
     # the search index may trail a commit by a moment: writes need not wait for Lucene
@@ -154,6 +158,11 @@ class Neo4jStore:
             for stmt in schema_statements():
                 s.run(stmt).consume()
             s.run("CALL db.awaitIndexes(300)").consume()
+            # a database loaded before CO_ISSUED was kept: made once from the facts
+            if (s.run(f"MATCH ()-[c:{_co_type()}]->() RETURN count(c) > 0 AS any").single()["any"] is False
+                    and s.run(f"MATCH (p:{_co_spec()['through']}) WHERE COUNT {{ (p)<-[:{_co_spec()['via']}]-() }} > 1 "
+                              "RETURN count(p) > 0 AS any").single()["any"]):
+                s.execute_write(rebuild_co_issued)
 
     def clear(self) -> None:
         """Delete every node of the schema's labels (tests and benchmarks)."""
@@ -187,7 +196,7 @@ class Neo4jStore:
 
     def remove(self, doc_id: str) -> bool:
         with self.session() as s:
-            return s.execute_write(_retract, doc_id) is not None
+            return s.execute_write(_remove, doc_id) is not None
 
     def save(self) -> None:
         """Nothing to do: every document commits on its own."""
@@ -231,8 +240,10 @@ class Neo4jStore:
                     continue
                 p = rec["p"]
                 g.add_node(f"{label}:{p['key']}", **_node_data(label, p), docs=sorted(rec["docs"]))
-            for rec in s.run("MATCH (a)-[r]->(b) WHERE type(r) <> $support RETURN labels(a) AS la, a.key AS ka, "
-                             "type(r) AS t, properties(r) AS p, labels(b) AS lb, b.key AS kb", support=_support()):
+            for rec in s.run("MATCH (a)-[r]->(b) WHERE type(r) <> $support AND NOT type(r) IN $derived "
+                             "RETURN labels(a) AS la, a.key AS ka, "
+                             "type(r) AS t, properties(r) AS p, labels(b) AS lb, b.key AS kb", support=_support(),
+                             derived=list(load_schema().derived)):
                 la = next(l for l in rec["la"] if l in load_schema().labels)
                 lb = next(l for l in rec["lb"] if l in load_schema().labels)
                 p = rec["p"]
@@ -279,12 +290,14 @@ def _write_batch(tx, graphs: list[DocGraph]):
         "UNWIND $ids AS id MATCH (d:Document {key: id}) RETURN id, d.content_hash AS h",
         ids=[g.doc_id for g in graphs])}
     outcomes, todo, created = [], [], [0, 0]
+    co = _CoIssued(tx)
     for dg in graphs:
         h = old.get(dg.doc_id)
         if h == dg.content_hash:
             outcomes.append((dg.doc_id, "unchanged"))
             continue
         if h is not None:
+            co.note_document(dg.doc_id)
             gone = _retract(tx, dg.doc_id)
             created[0] -= gone[0]
             created[1] -= gone[1]
@@ -295,6 +308,7 @@ def _write_batch(tx, graphs: list[DocGraph]):
     if not todo:
         return outcomes, 0, 0
     resolver = _BatchResolver(_TxLookup(tx), todo)
+    co.note(key for label, key in resolver.stored if label == co.through)
     node_rows, support_rows, rel_rows, registry = batch_rows(todo, resolver)
     for label, rows in node_rows.items():
         fresh, known = split_nodes(label, rows, resolver)
@@ -354,6 +368,7 @@ def _write_batch(tx, graphs: list[DocGraph]):
                rows=[{**r, "said": encode(r["said"])} for r in rows.values()])
     tx.run("UNWIND $rows AS row MATCH (d:Document {key: row.id}) "
            "SET d.content_hash = row.h, d.fact_rels = row.r", rows=registry)
+    co.apply(node_rows.get(co.through, {}).keys())
     return outcomes, created[0], created[1]
 
 
@@ -718,3 +733,141 @@ def _retract(tx, doc_id: str) -> tuple[int, int] | None:
         _refresh_alias_text(tx, label, keys)
     tx.run("MATCH (d:Document {key: $id}) REMOVE d.content_hash, d.fact_rels", id=doc_id)
     return gone[0], gone[1]
+
+
+# -- CO_ISSUED, kept at load (kg.store.co_issuance; schema/schema.toml [derived.CO_ISSUED]) ----------
+
+def _co_type() -> str:
+    return DERIVED
+
+
+def _co_spec() -> dict:
+    return load_schema().derived[DERIVED]
+
+
+class _CoIssued:
+    """CO_ISSUED kept by one write transaction: the contribution of each policy the transaction
+    may change is read (its node locked) before the change, and again at the end; each pair's
+    relationship gets the difference. Issuers are told apart by element id, so a body deleted
+    and written again in one transaction is a new one (its old relationships went with it)."""
+
+    def __init__(self, tx):
+        self.tx = tx
+        spec = _co_spec()
+        self.through, self.via = _check_label(spec["through"]), _check_type(spec["via"])
+        self.before: dict[str, tuple | None] = {}
+
+    def _read(self, keys: list[str]) -> dict[str, tuple | None]:
+        out = {}
+        for r in self.tx.run(f"UNWIND $keys AS k MATCH (p:{self.through} {{key: k}}) "
+                             f"SET p.kg_lock = true REMOVE p.kg_lock "
+                             f"RETURN k, p.date AS date, COLLECT {{ MATCH (a)-[:{self.via}]->(p) RETURN elementId(a) }} AS issuers",
+                             keys=keys):
+            out[r["k"]] = contribution(r["issuers"], r["date"])
+        return out
+
+    def note(self, keys) -> None:
+        """Before the transaction changes these policies."""
+        todo = sorted({k for k in keys if k not in self.before})
+        if todo:
+            got = self._read(todo)
+            for k in todo:
+                self.before[k] = got.get(k)
+
+    def note_document(self, doc_id: str) -> None:
+        """Before a letter is retracted: the policies it names."""
+        self.note(r["k"] for r in self.tx.run(
+            f"MATCH (p:{self.through})-[:{_support()}]->(:Document {{key: $id}}) RETURN p.key AS k", id=doc_id))
+
+    def apply(self, written=()) -> None:
+        """After the writes: `written`, the policy keys the transaction wrote (new ones had nothing before)."""
+        keys = sorted(set(self.before) | set(written))
+        if not keys:
+            return
+        after = self._read(keys)
+        change: Counter = Counter()
+        for k in keys:
+            change.update(delta(self.before.get(k), after.get(k)))
+        by_pair: dict[tuple, Counter] = defaultdict(Counter)
+        for (a, b, year, dated), n in change.items():
+            if n:
+                by_pair[(a, b)][(year, dated)] += n
+        if not by_pair:
+            return
+        sets, new, gone = [], [], []
+        lookup = load_schema().lookup_label
+        for r in self.tx.run(f"""
+                UNWIND $rows AS row
+                MATCH (a) WHERE elementId(a) = row.a
+                MATCH (b) WHERE elementId(b) = row.b
+                SET a.kg_lock = true, b.kg_lock = true REMOVE a.kg_lock, b.kg_lock
+                WITH row, a, b
+                OPTIONAL MATCH (a)-[c:{DERIVED}]-(b)
+                RETURN row.a AS a, row.b AS b, elementId(c) AS c, c.policies AS n, c.years AS years,
+                       [l IN labels(a) WHERE l <> $lookup][0] AS la, a.key AS ka,
+                       [l IN labels(b) WHERE l <> $lookup][0] AS lb, b.key AS kb""",
+                rows=[{"a": a, "b": b} for a, b in sorted(by_pair)], lookup=lookup):
+            have: Counter = Counter()
+            if r["c"] is not None:
+                have.update((y, True) for y in r["years"] or [])
+                have[(0, False)] += (r["n"] or 0) - len(r["years"] or [])
+            have.update(by_pair[(r["a"], r["b"])])
+            n, years = pair_values({k: v for k, v in have.items() if v > 0})
+            if r["c"] is not None:
+                (sets if n else gone).append({"c": r["c"], "n": n, "years": years})
+            elif n:
+                ends = sorted([((r["la"], r["ka"]), r["a"]), ((r["lb"], r["kb"]), r["b"])])
+                new.append({"s": ends[0][1], "t": ends[1][1], "n": n, "years": years})
+        if sets:
+            self.tx.run(f"UNWIND $rows AS row MATCH ()-[c:{DERIVED}]->() WHERE elementId(c) = row.c "
+                        f"SET c.policies = row.n, c.years = row.years", rows=sets).consume()
+        if new:
+            self.tx.run(f"UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.s MATCH (b) WHERE elementId(b) = row.t "
+                        f"CREATE (a)-[:{DERIVED} {{policies: row.n, years: row.years}}]->(b)", rows=new).consume()
+        if gone:
+            self.tx.run(f"UNWIND $rows AS row MATCH ()-[c:{DERIVED}]->() WHERE elementId(c) = row.c DELETE c",
+                        rows=gone).consume()
+
+
+def _remove(tx, doc_id: str):
+    """`kg remove`: a letter retracted, CO_ISSUED kept."""
+    co = _CoIssued(tx)
+    co.note_document(doc_id)
+    gone = _retract(tx, doc_id)
+    co.apply()
+    return gone
+
+
+def co_issued_rows(policies) -> list[dict]:
+    """The CO_ISSUED relationships of a whole graph, from scratch: `policies` gives, for each
+    policy, its issuers as (label, key) and its date. Each pair goes from the first end in
+    (label, key) order to the other, as the writer creates it."""
+    by_pair: dict[tuple, Counter] = defaultdict(Counter)
+    for (a, b, year, dated), n in counts(contribution(issuers, date) for issuers, date in policies).items():
+        by_pair[(a, b)][(year, dated)] += n
+    rows = []
+    for (a, b), by_year in sorted(by_pair.items()):
+        n, years = pair_values(by_year)
+        rows.append({"sl": a[0], "sk": a[1], "tl": b[0], "tk": b[1], "n": n, "years": years})
+    return rows
+
+
+def rebuild_co_issued(tx) -> int:
+    """Every CO_ISSUED relationship made again from the facts; returns how many there are."""
+    spec = _co_spec()
+    through, via = _check_label(spec["through"]), _check_type(spec["via"])
+    lookup = load_schema().lookup_label
+    tx.run(f"MATCH ()-[c:{DERIVED}]->() DELETE c").consume()
+    policies = [([tuple(x) for x in r["issuers"]], r["date"]) for r in tx.run(
+        f"MATCH (p:{through}) WHERE COUNT {{ (p)<-[:{via}]-() }} > 1 "
+        f"RETURN p.date AS date, COLLECT {{ MATCH (a)-[:{via}]->(p) "
+        f"RETURN [[l IN labels(a) WHERE l <> $lookup][0], a.key] }} AS issuers", lookup=lookup)]
+    rows = co_issued_rows(policies)
+    groups: dict[tuple, list] = defaultdict(list)
+    for r in rows:
+        groups[(_check_label(r["sl"]), _check_label(r["tl"]))].append(r)
+    for (sl, tl), part in groups.items():
+        for i in range(0, len(part), 10_000):
+            tx.run(f"UNWIND $rows AS row MATCH (a:{sl} {{key: row.sk}}) MATCH (b:{tl} {{key: row.tk}}) "
+                   f"CREATE (a)-[:{DERIVED} {{policies: row.n, years: row.years}}]->(b)", rows=part[i:i + 10_000]).consume()
+    return len(rows)

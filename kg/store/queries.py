@@ -8,7 +8,6 @@ read relationships by their indexed ends, one frontier at a time."""
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 
 from kg.query import QueryError
@@ -109,36 +108,46 @@ def co_issuers(q: _Q, policy: str):
     return ["issuer", "label"], sorted(rows, key=_sort_key)
 
 
-def _year(date) -> int:
-    if not isinstance(date, str):
-        return 0
-    m = re.fullmatch(r"\s*([+-]?\d+)\s*", date[:4])
-    return int(m.group(1)) if m else 0
-
-
-def co_issuance_network(q: _Q, from_year: str, to_year: str):
+def co_issuance_network(q: _Q, from_year: str, to_year: str, limit: str):
+    """From the CO_ISSUED counts the store keeps at load (kg.store.co_issuance): pairs of issuer
+    nodes, each named once (the first name in code-point order first), most policies first, the
+    first `limit` (0: all). Without a range of years (0 to 9999), each pair's total, read in the
+    order of its index; with one, the counts by year summed."""
     try:
-        lo, hi = int(from_year), int(to_year)
+        lo, hi, k = int(from_year), int(to_year), int(limit)
     except ValueError:
-        raise QueryError("co_issuance_network: from_year and to_year are years (integers)") from None
-    policies = [r[0] for r in q.rows("SELECT nid FROM nodes WHERE label = 'Policy'")]
-    issuers: dict[int, set[str]] = defaultdict(set)
-    pairs = q.into(policies, "ISSUED")
-    info = q.info({a for _, a in pairs} | set(policies))
-    for p, a in pairs:
-        issuers[p].add(info[a][1])
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for p, names in issuers.items():
-        date = q.prop(p, "date")
-        year = _year(date)
-        if not (lo <= year <= hi and (date is not None or lo == 0)):
-            continue
-        names = sorted(names)
-        for i, a in enumerate(names):
-            for b in names[i + 1:]:
-                counts[(a, b)] += 1
-    rows = [[a, b, n] for (a, b), n in counts.items()]
-    return ["body_a", "body_b", "policies"], sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+        raise QueryError("co_issuance_network: from_year, to_year and limit are integers") from None
+    whole = lo == 0 and hi == 9999
+    if not whole:
+        pairs = q.rows("SELECT a, b, sum(n) FROM co_issued WHERE year BETWEEN ? AND ? AND (dated = 1 OR ? = 0) "
+                       "GROUP BY a, b", (lo, hi, lo))
+        return ["body_a", "body_b", "policies"], _top(q, pairs, k)
+    if k <= 0:
+        return ["body_a", "body_b", "policies"], _top(q, q.rows("SELECT a, b, n FROM co_pairs"), 0)
+    want = k
+    while True:    # the pairs down to the k-th count, ties included; more when some are dropped
+        cut = q.rows("SELECT n FROM co_pairs ORDER BY n DESC LIMIT 1 OFFSET ?", (want - 1,))
+        floor = cut[0][0] if cut else 1
+        rows = _top(q, q.rows("SELECT a, b, n FROM co_pairs WHERE n >= ?", (floor,)), k)
+        if len(rows) >= k or not cut or floor <= 1:
+            return ["body_a", "body_b", "policies"], rows
+        want *= 2
+
+
+def _top(q: _Q, pairs, k: int) -> list[list]:
+    """(nid, nid, policies) as rows of names, the pairs of one name left out, ordered, the first k (0: all)."""
+    names: dict[int, str] = {}
+    ids = sorted({x for a, b, _ in pairs for x in (a, b)})
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        names.update(q.rows(f"SELECT nid, name FROM nodes WHERE nid IN ({','.join('?' * len(part))})", part))
+    rows = []
+    for a, b, n in pairs:
+        x, y = names[a], names[b]
+        if x != y and n > 0:
+            rows.append([x, y, n] if x < y else [y, x, n])
+    rows.sort(key=lambda r: (-r[2], r[0], r[1]))
+    return rows[:k] if k > 0 else rows
 
 
 def members(q: _Q, of: str):
@@ -149,21 +158,23 @@ def members(q: _Q, of: str):
     return ["member", "kind"], sorted(rows, key=_sort_key)
 
 
+PARTICIPANTS_SHOWN = 20      # programs_led: the first names of a programme's participants
+
+
 def programs_led(q: _Q, body: str):
+    """One row per programme: the first PARTICIPANTS_SHOWN participants' names in code-point
+    order and how many there are (distinct names)."""
     bodies = q.find(body, ("Agency", "Institution"))
     progs = {p for _, p in q.out(bodies, "LEADS")}
-    progs = {p for p, i in q.info(progs).items() if i[0] == "Program"}
-    parts: dict[int, set[int]] = defaultdict(set)
-    for p, x in q.into(progs, "PARTICIPATES_IN"):
-        parts[p].add(x)
-    q.info({x for xs in parts.values() for x in xs})
-    rows = []
-    for p in progs:
-        if parts[p]:
-            rows += [[q.name(p), q.name(x)] for x in parts[p]]
-        else:
-            rows.append([q.name(p), None])
-    return ["program", "participant"], sorted(_distinct(rows), key=lambda r: (r[0], r[1] or ""))
+    progs = sorted(p for p, i in q.info(progs).items() if i[0] == "Program")
+    names: dict[int, set[str]] = defaultdict(set)
+    for i in range(0, len(progs), 500):
+        part = progs[i:i + 500]
+        for p, name in q.rows("SELECT r.dst, n.name FROM rels r JOIN nodes n ON n.nid = r.src "
+                              f"WHERE r.type = 'PARTICIPATES_IN' AND r.dst IN ({','.join('?' * len(part))})", part):
+            names[p].add(name)
+    rows = [[q.name(p), sorted(names[p])[:PARTICIPANTS_SHOWN], len(names[p])] for p in progs]
+    return ["program", "participants", "participant_count"], sorted(rows, key=lambda r: (r[0], -r[2], r[1]))
 
 
 def _reach(q: _Q, start: list[int], step, steps: int) -> set[int]:

@@ -1,0 +1,166 @@
+"""Named-query latency on both stores, and `kg load --neo4j --bulk` end to end, on synthetic letters.
+
+    python benchmarks/bench_queries.py --docs 20000 [--work DIR] [--jobs N] [--skip-embedded] [--skip-neo4j]
+
+Writes (or reuses) a corpus of --docs synthetic letters (benchmarks/synthetic.py) in DIR; then
+  - the embedded store: the letters extracted and loaded in batches of 500 (only the store's
+    own time counts), then every named query with names from letters across the corpus;
+  - Neo4j: a fresh server of its own (home in DIR, a free port) filled by `kg load --neo4j --bulk`,
+    timed end to end as a user runs it (extraction included), then the same queries.
+co_issuance_network is timed over the whole graph and over a range of years. Prints one line a
+figure; each figure is measured in this run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import synthetic  # noqa: E402
+
+from kg import query as q  # noqa: E402
+
+WHOLE = "co_issuance_network"
+RANGES = [{"from_year": "0", "to_year": "9999"}, {"from_year": "2018", "to_year": "2021"},
+          {"from_year": "2022", "to_year": "2023"}]
+
+
+def say(measure: str, value: str, note: str = "") -> None:
+    print(f"  {measure}: {value}" + (f"  ({note})" if note else ""), flush=True)
+
+
+def p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+def corpus(work: Path, n: int) -> Path:
+    folder = work / f"corpus-{n}"
+    have = len(list((folder / "corpus").glob("*.txt"))) if (folder / "corpus").exists() else 0
+    if have != n:
+        shutil.rmtree(folder, ignore_errors=True)
+        t = time.perf_counter()
+        synthetic.write_corpus(folder, n, with_gold=False)
+        print(f"wrote {n} synthetic letters in {time.perf_counter() - t:.0f}s", file=sys.stderr)
+    return folder / "corpus"
+
+
+def params_for(n: int) -> dict[str, list[dict]]:
+    from run import query_params
+    ps = query_params(n)
+    ps[WHOLE] = RANGES
+    return ps
+
+
+def time_queries(label: str, run, params: dict[str, list[dict]]) -> None:
+    """run(name, bound params) → rows; p50 / p95 per query and over the lookups."""
+    lib = q.library()
+    lookups = []
+    for name, ps in sorted(params.items()):
+        nq = lib[name]
+        for p in ps[:2]:                          # plans compiled, caches warm
+            run(name, nq.bind(p))
+        times, rows = [], []
+        reps = 3 if name == WHOLE else 1
+        for p in ps:
+            for _ in range(reps):
+                start = time.perf_counter()
+                out = run(name, nq.bind(p))
+                times.append((time.perf_counter() - start) * 1000)
+                rows.append(len(out))
+        if name == WHOLE:
+            for p, i in zip(ps, range(0, len(times), reps)):
+                t = times[i:i + reps]
+                say(f"{label} {name} {p['from_year']}–{p['to_year']}", f"{statistics.median(t):.0f} ms",
+                    f"median of {reps}, {rows[i]:,} rows")
+        else:
+            lookups += times
+            say(f"{label} {name}, p50 / p95", f"{statistics.median(times):.1f} / {p95(times):.1f} ms",
+                f"{len(times)} runs, up to {max(rows):,} rows")
+    say(f"{label} named queries by name (8 of 9), p50 / p95", f"{statistics.median(lookups):.1f} / {p95(lookups):.1f} ms",
+        f"{len(lookups)} runs")
+
+
+def embedded(work: Path, letters: Path, n: int, jobs: int) -> None:
+    from kg.pipeline import batched, stream_graphs
+    from kg.store import EmbeddedStore
+    path = work / f"embedded-{n}"
+    shutil.rmtree(path, ignore_errors=True)
+    store = EmbeddedStore(path)
+    failed: list = []
+    dt = 0.0
+    for batch in batched(stream_graphs(sorted(letters.glob("*.txt")), failed, progress=False, jobs=jobs), 500):
+        start = time.perf_counter()
+        store.load(batch)
+        dt += time.perf_counter() - start
+    st = store.stats()
+    say(f"embedded store, load {n:,} letters", f"{n / dt:.0f} letters/s",
+        f"the store's own time {dt:.0f} s; {st['nodes']:,} nodes, {st['relationships']:,} relationships, "
+        f"{os.path.getsize(store.file) / 2**20:.0f} MB")
+    time_queries("embedded", lambda name, p: store.query(name, p)[1], params_for(n))
+    store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def neo4j(work: Path, letters: Path, n: int, jobs: int) -> None:
+    home = work / f"neo4j-{n}"
+    shutil.rmtree(home, ignore_errors=True)
+    env = {"KG_NEO4J_HOME": str(home), "NEO4J_URI": f"bolt://127.0.0.1:{free_port()}", "KG_NEO4J_ALLOW_ROOT": "1"}
+    os.environ.update(env)
+    os.environ.pop("NEO4J_DATABASE", None)
+    os.environ.pop("NEO4J_PASSWORD", None)
+    from kg.server import LocalServer
+    from kg.store.neo4j_store import Neo4jStore
+    server = LocalServer.from_env()
+    try:
+        start = time.perf_counter()
+        p = subprocess.run([sys.executable, "-m", "kg.cli", "load", "--neo4j", "--bulk", "--jobs", str(jobs), str(letters)],
+                           capture_output=True, text=True, cwd=ROOT)
+        dt = time.perf_counter() - start
+        if p.returncode != 0:
+            raise SystemExit(f"kg load --neo4j --bulk failed:\n{p.stdout}\n{p.stderr[-3000:]}")
+        say(f"`kg load --neo4j --bulk --jobs {jobs}`, {n:,} letters, end to end", f"{dt:.0f} s",
+            f"{n / dt:.0f} letters/s; {p.stdout.strip().split('→')[-1].strip()}")
+        store = Neo4jStore()
+        time_queries("neo4j", lambda name, ps: q.run_cypher(store, q.library()[name].cypher, ps)[1], params_for(n))
+        store.close()
+    finally:
+        server.stop()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=20_000)
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kg-bench-queries")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count())
+    ap.add_argument("--skip-embedded", action="store_true")
+    ap.add_argument("--skip-neo4j", action="store_true")
+    a = ap.parse_args(argv)
+    a.work.mkdir(parents=True, exist_ok=True)
+    letters = corpus(a.work, a.docs)
+    if not a.skip_embedded:
+        embedded(a.work, letters, a.docs, a.jobs)
+    if not a.skip_neo4j:
+        neo4j(a.work, letters, a.docs, a.jobs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

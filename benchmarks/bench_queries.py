@@ -140,6 +140,17 @@ def neo4j(work: Path, letters: Path, n: int, jobs: int) -> None:
             f"{n / dt:.0f} letters/s; {p.stdout.strip().split('→')[-1].strip()}")
         store = Neo4jStore()
         time_queries("neo4j", lambda name, ps: q.run_cypher(store, q.library()[name].cypher, ps)[1], params_for(n))
+        nq = q.library()[WHOLE]
+        with store.session(write=False) as s:
+            plan = s.run("EXPLAIN " + nq.cypher, nq.bind({})).consume().plan
+        ops = []
+
+        def walk(p):
+            ops.append(p.get("operatorType", "?").split("@")[0])
+            for c in p.get("children", []):
+                walk(c)
+        walk(plan)
+        say(f"neo4j {WHOLE} plan", " ← ".join(ops))
         store.close()
     finally:
         server.stop()

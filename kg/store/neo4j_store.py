@@ -161,7 +161,7 @@ class Neo4jStore:
             # a database loaded before CO_ISSUED was kept: made once from the facts
             if (s.run(f"MATCH ()-[c:{_co_type()}]->() RETURN count(c) > 0 AS any").single()["any"] is False
                     and s.run(f"MATCH (p:{_co_spec()['through']}) WHERE COUNT {{ (p)<-[:{_co_spec()['via']}]-() }} > 1 "
-                              "RETURN count(p) > 0 AS any").single()["any"]):
+                              "RETURN 1 LIMIT 1").single() is not None):
                 s.execute_write(rebuild_co_issued)
 
     def clear(self) -> None:
@@ -796,12 +796,14 @@ class _CoIssued:
             return
         sets, new, gone = [], [], []
         lookup = load_schema().lookup_label
+        # the write lock of every end first (each once, in one order), then the pairs' counts:
+        # a concurrent loader's change to a pair cannot be lost
+        self.tx.run("UNWIND $ids AS id MATCH (n) WHERE elementId(n) = id SET n.kg_lock = true REMOVE n.kg_lock",
+                    ids=sorted({x for pair in by_pair for x in pair})).consume()
         for r in self.tx.run(f"""
                 UNWIND $rows AS row
                 MATCH (a) WHERE elementId(a) = row.a
                 MATCH (b) WHERE elementId(b) = row.b
-                SET a.kg_lock = true, b.kg_lock = true REMOVE a.kg_lock, b.kg_lock
-                WITH row, a, b
                 OPTIONAL MATCH (a)-[c:{DERIVED}]-(b)
                 RETURN row.a AS a, row.b AS b, elementId(c) AS c, c.policies AS n, c.years AS years,
                        [l IN labels(a) WHERE l <> $lookup][0] AS la, a.key AS ka,

@@ -119,9 +119,48 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def neo4j(work: Path, letters: Path, n: int, jobs: int) -> None:
+def online_batch(store, n: int, k: int) -> None:
+    """k more letters (synthetic letters n, n+1, …) into the graph by the online writer, in one
+    batch; the share of its time that keeping CO_ISSUED takes; then the letters removed again."""
+    from kg.extract import extract
+    from kg.pipeline import finalize
+    from kg.records import RawDocument
+    from kg.store import neo4j_store
+    graphs = [finalize(extract(RawDocument(doc_id, text))) for doc_id, text, _ in map(synthetic.letter, range(n, n + k))]
+    spent = []
+    kept = hasattr(neo4j_store, "_CoIssued")       # (an older writer, for comparison, keeps none)
+    apply = neo4j_store._CoIssued.apply if kept else None
+
+    def timed(self, *a, **kw):
+        t = time.perf_counter()
+        try:
+            return apply(self, *a, **kw)
+        finally:
+            spent.append(time.perf_counter() - t)
+    if kept:
+        neo4j_store._CoIssued.apply = timed
+    try:
+        start = time.perf_counter()
+        store.load(graphs, batch_size=k)
+        dt = time.perf_counter() - start
+        with store.session(write=False) as s:
+            pairs = s.run("MATCH ()-[c:CO_ISSUED]->() RETURN count(c) AS c").single()["c"]
+        say(f"online writer, {k} more letters into the {n:,}-letter graph (one batch)", f"{dt:.1f} s",
+            f"{k / dt:.0f} letters/s; keeping CO_ISSUED {sum(spent):.1f} s of it ({sum(spent) / dt:.0%}); {pairs:,} pairs")
+        start, spent[:] = time.perf_counter(), []
+        for g in graphs[:5]:
+            store.remove(g.doc_id)
+        dt = (time.perf_counter() - start) / 5
+        say("online writer, kg remove of one of them", f"{dt * 1000:.0f} ms", f"CO_ISSUED {sum(spent) / 5 * 1000:.0f} ms of it")
+    finally:
+        if kept:
+            neo4j_store._CoIssued.apply = apply
+
+
+def neo4j(work: Path, letters: Path, n: int, jobs: int, reuse: bool = False, writer: int = 0) -> None:
     home = work / f"neo4j-{n}"
-    shutil.rmtree(home, ignore_errors=True)
+    if not reuse:
+        shutil.rmtree(home, ignore_errors=True)
     env = {"KG_NEO4J_HOME": str(home), "NEO4J_URI": f"bolt://127.0.0.1:{free_port()}", "KG_NEO4J_ALLOW_ROOT": "1"}
     os.environ.update(env)
     os.environ.pop("NEO4J_DATABASE", None)
@@ -130,6 +169,13 @@ def neo4j(work: Path, letters: Path, n: int, jobs: int) -> None:
     from kg.store.neo4j_store import Neo4jStore
     server = LocalServer.from_env()
     try:
+        if reuse:
+            server.start(allow_root=True)
+            store = Neo4jStore()
+            if writer:
+                online_batch(store, n, writer)
+            store.close()
+            return
         start = time.perf_counter()
         p = subprocess.run([sys.executable, "-m", "kg.cli", "load", "--neo4j", "--bulk", "--jobs", str(jobs), str(letters)],
                            capture_output=True, text=True, cwd=ROOT)
@@ -163,13 +209,15 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--skip-embedded", action="store_true")
     ap.add_argument("--skip-neo4j", action="store_true")
+    ap.add_argument("--reuse-neo4j", action="store_true", help="the database of an earlier run, not loaded again")
+    ap.add_argument("--writer", type=int, default=0, help="then N more letters by the online writer, timed")
     a = ap.parse_args(argv)
     a.work.mkdir(parents=True, exist_ok=True)
     letters = corpus(a.work, a.docs)
     if not a.skip_embedded:
         embedded(a.work, letters, a.docs, a.jobs)
     if not a.skip_neo4j:
-        neo4j(a.work, letters, a.docs, a.jobs)
+        neo4j(a.work, letters, a.docs, a.jobs, a.reuse_neo4j, a.writer)
     return 0
 
 

@@ -35,6 +35,7 @@ from kg import query as q  # noqa: E402
 WHOLE = "co_issuance_network"
 RANGES = [{"from_year": "0", "to_year": "9999"}, {"from_year": "2018", "to_year": "2021"},
           {"from_year": "2022", "to_year": "2023"}]
+EVERY = {"from_year": "0", "to_year": "9999", "limit": "0"}    # every pair (not in the older query)
 
 
 def say(measure: str, value: str, note: str = "") -> None:
@@ -60,7 +61,7 @@ def corpus(work: Path, n: int) -> Path:
 def params_for(n: int) -> dict[str, list[dict]]:
     from run import query_params
     ps = query_params(n)
-    ps[WHOLE] = RANGES
+    ps[WHOLE] = RANGES + ([EVERY] if "limit" in q.library()[WHOLE].params else [])
     return ps
 
 
@@ -83,7 +84,8 @@ def time_queries(label: str, run, params: dict[str, list[dict]]) -> None:
         if name == WHOLE:
             for p, i in zip(ps, range(0, len(times), reps)):
                 t = times[i:i + reps]
-                say(f"{label} {name} {p['from_year']}–{p['to_year']}", f"{statistics.median(t):.0f} ms",
+                say(f"{label} {name} {p['from_year']}–{p['to_year']}" + (f" limit {p['limit']}" if "limit" in p else ""),
+                    f"{statistics.median(t):.0f} ms",
                     f"median of {reps}, {rows[i]:,} rows")
         else:
             lookups += times
@@ -157,7 +159,8 @@ def online_batch(store, n: int, k: int) -> None:
             neo4j_store._CoIssued.apply = apply
 
 
-def neo4j(work: Path, letters: Path, n: int, jobs: int, reuse: bool = False, writer: int = 0) -> None:
+def neo4j(work: Path, letters: Path, n: int, jobs: int, reuse: bool = False, writer: int = 0,
+          queries: bool = True) -> None:
     home = work / f"neo4j-{n}"
     if not reuse:
         shutil.rmtree(home, ignore_errors=True)
@@ -172,6 +175,8 @@ def neo4j(work: Path, letters: Path, n: int, jobs: int, reuse: bool = False, wri
         if reuse:
             server.start(allow_root=True)
             store = Neo4jStore()
+            if queries:
+                time_queries("neo4j", lambda name, ps: q.run_cypher(store, q.library()[name].cypher, ps)[1], params_for(n))
             if writer:
                 online_batch(store, n, writer)
             store.close()
@@ -211,13 +216,14 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-neo4j", action="store_true")
     ap.add_argument("--reuse-neo4j", action="store_true", help="the database of an earlier run, not loaded again")
     ap.add_argument("--writer", type=int, default=0, help="then N more letters by the online writer, timed")
+    ap.add_argument("--no-queries", action="store_true", help="with --reuse-neo4j: the writer only")
     a = ap.parse_args(argv)
     a.work.mkdir(parents=True, exist_ok=True)
     letters = corpus(a.work, a.docs)
     if not a.skip_embedded:
         embedded(a.work, letters, a.docs, a.jobs)
     if not a.skip_neo4j:
-        neo4j(a.work, letters, a.docs, a.jobs, a.reuse_neo4j, a.writer)
+        neo4j(a.work, letters, a.docs, a.jobs, a.reuse_neo4j, a.writer, not a.no_queries)
     return 0
 
 

@@ -18,11 +18,12 @@ CALL {
   // a range of years: the dated policies in it, and the undated ones when it starts at 0
   WITH toInteger($from_year) AS lo, toInteger($to_year) AS hi
   WITH lo, hi WHERE NOT (lo = 0 AND hi = 9999)
-  MATCH (a)-[c:CO_ISSUED]->(b)
-  WHERE a.name <> b.name
-  WITH a, b, size([y IN c.years WHERE y >= lo AND y <= hi])
-             + CASE WHEN lo = 0 AND hi >= 0 THEN c.policies - size(c.years) ELSE 0 END AS policies
+  MATCH ()-[c:CO_ISSUED]->()
+  WITH c, size([y IN c.years WHERE y >= lo AND y <= hi])
+          + CASE WHEN lo = 0 AND hi >= 0 THEN c.policies - size(c.years) ELSE 0 END AS policies
   WHERE policies > 0
+  WITH startNode(c) AS a, endNode(c) AS b, policies
+  WHERE a.name <> b.name
   WITH CASE WHEN a.name < b.name THEN a.name ELSE b.name END AS body_a,
        CASE WHEN a.name < b.name THEN b.name ELSE a.name END AS body_b, policies
   RETURN body_a, body_b, policies

@@ -117,18 +117,18 @@ def co_issuance_network(q: _Q, from_year: str, to_year: str, limit: str):
         lo, hi, k = int(from_year), int(to_year), int(limit)
     except ValueError:
         raise QueryError("co_issuance_network: from_year, to_year and limit are integers") from None
-    whole = lo == 0 and hi == 9999
-    if not whole:
-        pairs = q.rows("SELECT a, b, sum(n) FROM co_issued WHERE year BETWEEN ? AND ? AND (dated = 1 OR ? = 0) "
+    if lo == 0 and hi == 9999:      # every policy: each pair's total, read in the order of its index
+        pairs, args = "SELECT a, b, n FROM co_pairs", ()
+    else:
+        pairs, args = ("SELECT a, b, sum(n) AS n FROM co_issued WHERE year BETWEEN ? AND ? AND (dated = 1 OR ? = 0) "
                        "GROUP BY a, b", (lo, hi, lo))
-        return ["body_a", "body_b", "policies"], _top(q, pairs, k)
     if k <= 0:
-        return ["body_a", "body_b", "policies"], _top(q, q.rows("SELECT a, b, n FROM co_pairs"), 0)
+        return ["body_a", "body_b", "policies"], _top(q, q.rows(pairs, args), 0)
     want = k
     while True:    # the pairs down to the k-th count, ties included; more when some are dropped
-        cut = q.rows("SELECT n FROM co_pairs ORDER BY n DESC LIMIT 1 OFFSET ?", (want - 1,))
+        cut = q.rows(f"SELECT n FROM ({pairs}) ORDER BY n DESC LIMIT 1 OFFSET ?", (*args, want - 1))
         floor = cut[0][0] if cut else 1
-        rows = _top(q, q.rows("SELECT a, b, n FROM co_pairs WHERE n >= ?", (floor,)), k)
+        rows = _top(q, q.rows(f"SELECT a, b, n FROM ({pairs}) WHERE n >= ?", (*args, floor)), k)
         if len(rows) >= k or not cut or floor <= 1:
             return ["body_a", "body_b", "policies"], rows
         want *= 2

@@ -44,6 +44,26 @@ class _Q:
                 self._info[nid] = (label, name, kind, json.loads(props))
         return {n: self._info[n] for n in nids if n in self._info}
 
+    def names(self, nids) -> dict[int, str]:
+        """nid → name (without reading the nodes' properties)"""
+        ids, out = sorted(set(nids)), {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            out.update(self.rows(f"SELECT nid, name FROM nodes WHERE nid IN ({','.join('?' * len(part))})", part))
+        return out
+
+    def sentences(self, keys) -> dict[tuple[str, int], str]:
+        """(doc, sid) → text, for many at once"""
+        keys, out = sorted(set(keys)), {}
+        for i in range(0, len(keys), 400):
+            part = keys[i:i + 400]
+            # the keys as a table joined to the sentences' primary key (a row-value IN would scan them all)
+            for doc, sid, text in self.rows("WITH k(doc, sid) AS (VALUES " + ",".join("(?, ?)" for _ in part) + ") "
+                                            "SELECT s.doc, s.sid, s.text FROM k CROSS JOIN sentences s "
+                                            "ON s.doc = k.doc AND s.sid = k.sid", [x for k in part for x in k]):
+                out[(doc, sid)] = text
+        return out
+
     def sentence(self, doc: str, sid: int) -> str:
         r = self.rows("SELECT text FROM sentences WHERE doc = ? AND sid = ?", (doc, sid))
         return r[0][0] if r else ""
@@ -204,15 +224,17 @@ def entity_facts(q: _Q, name: str):
     if not ns:
         return ["direction", "type", "other", "documents", "evidence"], []
     marks = ",".join("?" * len(ns))
-    rows = []
+    found = []
     for direction, this, other in (("out", "src", "dst"), ("in", "dst", "src")):
         for o, rtype, docs, ev in q.rows(
                 f"SELECT r.{other}, r.type, (SELECT count(*) FROM rel_support s WHERE s.rid = r.rid), r.evidence "
                 f"FROM rels r WHERE r.{this} IN ({marks}) AND r.type <> 'HAS_INDICATOR'", ns):
-            sentences = [q.sentence(d, i) for d, _, _, i in json.loads(ev)]
-            rows.append([direction, rtype, o, docs, min(sentences) if sentences else None])
-    q.info({r[2] for r in rows})
-    rows = _distinct([d, t, q.name(o), n, e] for d, t, o, n, e in rows)
+            found.append((direction, rtype, o, docs, [(d, i) for d, _, _, i in json.loads(ev)]))
+    # every evidence sentence and every name read at once, not one query each
+    texts = q.sentences({k for f in found for k in f[4]})
+    names = q.names({f[2] for f in found})
+    rows = _distinct([d, t, names[o], n, min((texts.get(k, "") for k in ks), default=None)]
+                     for d, t, o, n, ks in found)
     return ["direction", "type", "other", "documents", "evidence"], sorted(
         rows, key=lambda r: (r[1], r[0], r[2], *_sort_key(r[3:])))
 

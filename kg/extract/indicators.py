@@ -154,7 +154,7 @@ def _subject(doc, sent, before: str, para_ms, place, offset: int) -> Node | None
     here = HERE.search(before)
     if here and place is not None:
         # 全省 in a city office's letter is the province's, 全市 the city's
-        level = {"省": "province", "市": "city", "县": "county"}.get(here.group(0)[-1] if here.group(0)[-1] in "省市县" else here.group(0)[1:2])
+        level = {"省": "province", "市": "city", "县": "county"}.get(next((c for c in here.group(0) if c in "省市县"), ""))
         scoped = {"province": doc.ctx.province, "city": doc.ctx.city, "county": doc.ctx.county}.get(level or "")
         p = scoped or place
         return _place_node(doc, p, here.group(0), offset + here.start(), offset + here.end())

@@ -5,6 +5,12 @@ from conftest import letter
 from kg.extract.structure import parse
 
 
+def figures_of(v, node) -> set:
+    """The values of the indicators a node carries."""
+    return {v.g.nodes[r.target].properties["value"] for r in v.g.relationships.values()
+            if r.type == "HAS_INDICATOR" and r.source == node.id}
+
+
 # -- the frame -----------------------------------------------------------------
 
 def test_reply_titles_of_every_shape():
@@ -299,8 +305,7 @@ def test_products_listed_before_their_category_and_a_programme_named_again_carri
                "深化甲价值信用贷款改革,累计为137家科技型企业发放甲价值信用贷款23.5亿元。\n\n中国人民银行重庆市分行\n2025年9月1日\n")
     prog = v.node("甲价值信用贷款", "Program")
     assert prog is not None and v.node("技改专项贷", "Program") is not None
-    figures = {v.g.nodes[r.target].properties["value"] for r in v.g.relationships.values()
-               if r.type == "HAS_INDICATOR" and r.source == prog.id}
+    figures = figures_of(v, prog)
     assert 2350000000 in figures
 
 
@@ -324,7 +329,7 @@ def test_a_regions_letter_keeps_its_figures_on_the_programme_and_hospitals_that_
     prog = v.node("基层卫生人才能力提升培训项目", "Program")
     assert prog is not None
     # the region's letter names cities but is not a city's: the figure is the programme's, not 银川's
-    assert any(r.type == "HAS_INDICATOR" and r.source == prog.id for r in v.g.relationships.values())
+    assert figures_of(v, prog)
 
 
 def test_an_unsigned_excerpts_self_reference_is_the_department_its_topic_and_place_say():
@@ -352,8 +357,7 @@ def test_a_proposal_named_only_in_the_reply_title_a_salutation_naming_nobody_and
                "遴选20所职业院校作为省级“双高计划”建设单位。\n\n云南省教育厅\n2022年8月15日\n")
     assert v.rel("COOPERATES_WITH", "昆明冶金高等专科学校", "云南白药集团股份有限公司") is not None
     prog = v.node("双高计划", "Program")
-    assert any(r.type == "HAS_INDICATOR" and r.source == prog.id and v.g.nodes[r.target].properties["value"] == 20
-               for r in v.g.relationships.values())
+    assert 20 in figures_of(v, prog)
 
 
 def test_plans_and_measures_named_without_title_marks_and_a_numbered_list_of_firms():
@@ -438,11 +442,10 @@ def test_an_events_own_figures_a_provinces_total_in_a_city_offices_letter_and_sh
                "一、我行与省扶贫开发局联合召开全省金融扶贫工作推进会，参加银行机构23家，达成意向授信额度42亿元。"
                "截至2019年末，全省扶贫再贷款余额82.6亿元。会同省财政厅、省扶贫局、省教育厅开展对接。\n\n中国人民银行西宁中心支行\n2019年6月1日\n")
     event = v.node("全省金融扶贫工作推进会", "Event")
-    figures = {v.g.nodes[r.target].properties["value"] for r in v.g.relationships.values()
-               if r.type == "HAS_INDICATOR" and r.source == event.id}
+    figures = figures_of(v, event)
     assert {23, 4200000000} <= figures
     prov = v.node("青海省", "Place")
-    assert prov is not None and any(r.type == "HAS_INDICATOR" and r.source == prov.id for r in v.g.relationships.values())
+    assert prov is not None and figures_of(v, prov)
     assert v.node("省扶贫局").name == "青海省扶贫开发局"
 
 
@@ -523,6 +526,5 @@ def test_a_clause_that_goes_on_about_the_figure_before_it_keeps_its_subject():
                "一、形成甲价值信用贷款、乙价值信用贷款等政策性产品体系。累计发放甲价值信用贷款23.5亿元，带动商业贷款16.3亿元。\n\n"
                "中国人民银行重庆市分行\n2025年9月1日\n")
     prog = v.node("甲价值信用贷款", "Program")
-    figures = {v.g.nodes[r.target].properties["value"] for r in v.g.relationships.values()
-               if r.type == "HAS_INDICATOR" and r.source == prog.id}
+    figures = figures_of(v, prog)
     assert {2350000000, 1630000000} <= figures

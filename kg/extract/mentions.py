@@ -8,7 +8,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from kg import data
-from kg.extract.names import Gazetteer, Place
+from kg.extract.names import CAMPUS, Gazetteer, Place
 from kg.extract.trie import WordMatch, union
 
 LEX = data.load("lexicon")
@@ -54,7 +54,6 @@ QUOTE_THEN_STOP = re.compile(r"”[对向为与和在把从将]")
 UNIT_OF_UNIVERSITY = {"学部"}
 AGENCY_END = re.compile(r"(?:厅|局|委员会|委|办|办公室)$")
 UNIVERSITY_BEFORE = re.compile(r"(大学|(?<![科工])学院)[\u4e00-\u9fff]{2,10}$")
-CAMPUS_AFTER = re.compile(r"[(（]([\u4e00-\u9fff]{2,4})[)）]")
 LEVEL_OPENING = re.compile(r"^(自治区|省|市|县|区)(?!场|民|区|会|域|级|属|内|外|直|委|政府)")
 GENERIC = sorted(LEX["words"]["generic_words"], key=len, reverse=True)
 GENERIC_RUN = re.compile(f"(?:{alt(GENERIC)})+")
@@ -102,6 +101,7 @@ TOWN_BODY = re.compile(r"(?P<kind>镇|乡|街道)(?P<unit>人民政府|政府|�
 JOINS = re.compile(alt(LEX["triggers"]["attend"]))   # 组织我国选手参加第45届世界技能大赛: the event starts after the verb
 COUNTED = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座]")   # 12家银行: a count
 COUNTED_AT = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座处项]")
+NATIONAL_OPENINGS = ("中国", "中华")
 INNER_STOPS = "和经"     # stops that also occur in names right after a place (乐山嘉和…, 福建省数字经济…)
 STOP_EXCEPTION = re.compile(alt(LEX["words"]["stop_exceptions"]))   # words a stop begins inside a name (有限公司)
 
@@ -126,7 +126,9 @@ def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30, places=N
     depth = 0
     while i > floor and end - i < max_len:
         stop = next((w for w in STOPS_BY_LAST.get(text[i - 1], ()) if text.startswith(w, i - len(w))
-                     and i - len(w) >= floor and not STOP_EXCEPTION.match(text, i - len(w))), None)
+                     and i - len(w) >= floor and not STOP_EXCEPTION.match(text, i - len(w))
+                     # a national firm's name goes on after 中国 (中国联合网络通信…): no verb there
+                     and not (len(w) > 1 and text[max(floor, i - len(w) - 2): i - len(w)] in NATIONAL_OPENINGS)), None)
         # a one-character stop (为, 和, 同…) also occurs inside names (华为, 同方): it ends the name
         # only when what lies to its right is already a name of its own, and not when a place name
         # and a word of one or two characters come right before it (乐山嘉和…, 福建省数字经济…)
@@ -351,7 +353,7 @@ class Recognizer:
                 continue   # 数据中心, 服务中心: a common noun, not a name
             if self.inside_protected(start, end):
                 continue
-            if suffix in ("大学", "学院") and (c := CAMPUS_AFTER.match(self.text, end)) and c.group(1) in self.gaz.places:
+            if suffix in ("大学", "学院") and (c := CAMPUS.match(self.text, end)) and c.group(1) in self.gaz.places:
                 end = c.end()       # 中国地质大学（武汉）: a campus is a university of its own
                 name = clean_name(self.text[start:end])
             kind = suffix_kind(name, INST_SUFFIX) or "institution"
@@ -624,7 +626,7 @@ class Recognizer:
             if self.inside_protected(m.start(), m.end()):
                 continue
             end = m.end() + (1 if m.group(0).count("“") > m.group(0).count("”") and self.text[m.end(): m.end() + 1] == "”" else 0)
-            if (c := CAMPUS_AFTER.match(self.text, end)) is not None and c.group(1) in self.gaz.places:
+            if (c := CAMPUS.match(self.text, end)) is not None and c.group(1) in self.gaz.places:
                 end = c.end()      # 第三届中国城市更新论坛（重庆）: where it is held is part of its name
             name = clean_name(self.text[m.start():end])
             out.append(Mention(m.start(), end, self.text[m.start():end], "Event", name,

@@ -69,6 +69,7 @@ def cmd_load(args) -> int:
     from kg.pipeline import batched, stream_graphs
     from kg.store.embedded import LoadResult
     from kg.store.identity import DocumentIds
+    from kg.store.neo4j_store import LetterTooBig
     if args.bulk:
         return _load_bulk(args)
     store = _store(args)
@@ -89,6 +90,9 @@ def cmd_load(args) -> int:
         for batch in batched(graphs, args.batch):
             store.load([ids.apply(g) for g in batch], result)
         store.save()
+    except LetterTooBig as e:        # the batches before it are committed; the rest is not tried
+        _err(f"{e}; {len(result.loaded) + len(result.unchanged)} document(s) kept, the rest not loaded")
+        return 1
     except KeyboardInterrupt:
         kept = len(result.loaded) + len(result.unchanged)
         print(f"\ninterrupted: {kept} document(s) kept in {store.path} ({len(result.loaded)} loaded by this run); "

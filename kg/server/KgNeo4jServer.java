@@ -35,6 +35,8 @@ public class KgNeo4jServer {
         int port = Integer.parseInt(args[1]);
         String password = Files.readString(Path.of(args[2])).strip();
         String pagecache = args.length > 3 ? args[3] : "512m";
+        // the most memory one transaction may take ("0": only the heap-wide limit, 70% of the heap)
+        String txMemory = args.length > 4 ? args[4] : "0";
         if (password.length() < 8) {
             throw new IllegalArgumentException("the password file holds no usable password: " + args[2]);
         }
@@ -52,6 +54,7 @@ public class KgNeo4jServer {
                 .setConfig(GraphDatabaseSettings.procedure_allowlist, List.of("db.*"))
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache))
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(10))
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.parse(txMemory))
                 // LOAD CSV FROM 'http://…' would make the server fetch any address: block them all
                 .setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist,
                            List.of(new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0")))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -42,6 +43,44 @@ def _launcher_digest() -> str:
     """The compiled launcher lives in a folder named by its source's hash: a changed launcher
     is compiled anew, and checkouts of other versions sharing the cache keep their own."""
     return hashlib.sha256((HERE / f"{LAUNCHER}.java").read_bytes()).hexdigest()[:12]
+
+
+_SIZE = re.compile(r"[1-9][0-9]*[kKmMgG]?|0")
+
+
+@dataclass(frozen=True)
+class MemorySettings:
+    heap: str
+    pagecache: str
+    tx_memory: str
+
+
+def _machine_memory() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 4 << 30
+
+
+def _size(name: str, value: str) -> str:
+    if not _SIZE.fullmatch(value):
+        raise ServerError(f"{name}={value!r}: give a size such as 512m or 4g")
+    return value
+
+
+def memory_settings(heap: str | None = None, pagecache: str | None = None) -> MemorySettings:
+    """The server's fixed heap and page cache: KG_NEO4J_HEAP and KG_NEO4J_PAGECACHE, else sized
+    from the machine (an eighth of its memory for the heap, 1–8 GiB; a quarter for the page
+    cache, 512 MiB–16 GiB). A 1 GiB heap refused one 500-letter batch into a 100,000-letter graph
+    and a 512 MiB page cache holds a tenth of that graph's store. KG_NEO4J_TX_MEMORY caps one
+    transaction (default: only the heap-wide limit, 70% of the heap)."""
+    total_mib = _machine_memory() >> 20
+    heap = _size("KG_NEO4J_HEAP", heap or os.environ.get("KG_NEO4J_HEAP")
+                 or f"{min(max(total_mib // 8, 1024), 8192)}m")
+    pagecache = _size("KG_NEO4J_PAGECACHE", pagecache or os.environ.get("KG_NEO4J_PAGECACHE")
+                      or f"{min(max(total_mib // 4, 512), 16384)}m")
+    tx = _size("KG_NEO4J_TX_MEMORY", os.environ.get("KG_NEO4J_TX_MEMORY") or "0")
+    return MemorySettings(heap, pagecache, tx)
 
 
 def allow_root_from_env() -> bool:
@@ -189,9 +228,9 @@ class LocalServer:
     def running(self) -> bool:
         return self.pid() is not None and self.port_open()
 
-    def command(self, heap: str, pagecache: str) -> list[str]:
+    def command(self, heap: str, pagecache: str, tx_memory: str = "0") -> list[str]:
         return ["java", f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", self.classpath(), LAUNCHER,
-                str(self.home.resolve()), str(self.port), str(self.password_file.resolve()), pagecache]
+                str(self.home.resolve()), str(self.port), str(self.password_file.resolve()), pagecache, tx_memory]
 
     def start(self, timeout: float = 180, heap: str | None = None, pagecache: str | None = None,
               allow_root: bool | None = None) -> str:
@@ -206,12 +245,11 @@ class LocalServer:
             raise ServerError(f"port {self.port} is taken by another program; set NEO4J_URI=bolt://127.0.0.1:PORT")
         self.install()
         self._ensure_password()
-        heap = heap or os.environ.get("KG_NEO4J_HEAP") or "1g"
-        pagecache = pagecache or os.environ.get("KG_NEO4J_PAGECACHE") or "512m"
+        mem = memory_settings(heap, pagecache)
         self.ready_file.unlink(missing_ok=True)
         with open(self.log_file, "ab") as log:
             os.chmod(self.log_file, 0o600)
-            proc = subprocess.Popen(self.command(heap, pagecache), stdout=log, stderr=subprocess.STDOUT,
+            proc = subprocess.Popen(self.command(mem.heap, mem.pagecache, mem.tx_memory), stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
         self.pid_file.write_text(str(proc.pid))
         deadline = time.monotonic() + timeout

@@ -21,8 +21,6 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-import networkx as nx
-
 from kg.records import MAX_EVIDENCE, DocGraph, norm
 from kg.resolve import NO_ALIAS_JOIN, AliasIndex, choose_name, choose_value, encode, joinable_aliases, specific
 from kg.schema import load_schema
@@ -229,8 +227,9 @@ class Neo4jStore:
             return {r["k"]: r["h"] for r in s.run("MATCH (d:Document) WHERE d.content_hash IS NOT NULL "
                                                  "RETURN d.key AS k, d.content_hash AS h")}
 
-    def to_networkx(self) -> nx.MultiDiGraph:
+    def to_networkx(self) -> "nx.MultiDiGraph":
         """The whole graph, in the embedded store's shape (for export and viz)."""
+        import networkx as nx
         g = nx.MultiDiGraph()
         with self.session(write=False) as s:
             for rec in s.run(f"MATCH (n) RETURN labels(n) AS labels, properties(n) AS p, "
@@ -255,16 +254,46 @@ class Neo4jStore:
 
 # -- transaction functions (retried by the driver as a whole) ---------------------------
 
-def _with_retry(session, graphs, attempts: int = 5):
-    """Managed transactions retry transient errors; a node created by a concurrent loader
-    between our read and our CREATE is a constraint error: read again and redo the batch."""
-    from neo4j.exceptions import ConstraintError
+class LetterTooBig(Exception):
+    """One letter's transaction needs more memory than the server grants a transaction."""
+
+
+def _too_big(e) -> bool:
+    return "MemoryPoolOutOfMemoryError" in (getattr(e, "code", None) or "")
+
+
+def _with_retry(session, graphs, attempts: int = 6):
+    """One batch in one explicit transaction, retried as a managed one would be (transient
+    errors, a lost connection) with a growing pause; a node created by a concurrent loader
+    between our read and our CREATE is a constraint error: read again and redo the batch.
+    A batch whose transaction needs more memory than the server grants one (70% of its heap,
+    or db.memory.transaction.max) is written as two halves, each a transaction of its own, at
+    once: every letter still commits whole or not at all. (The driver's managed transactions
+    would retry that error whole for 30 seconds before giving up.)"""
+    from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
     for attempt in range(attempts):
         try:
-            return session.execute_write(_write_batch, graphs)
+            with session.begin_transaction() as tx:
+                out = _write_batch(tx, graphs)
+                tx.commit()
+            return out
         except ConstraintError:
             if attempt == attempts - 1:
                 raise
+        except (DriverError, Neo4jError) as e:
+            if _too_big(e):
+                if len(graphs) == 1:
+                    raise LetterTooBig(
+                        f"{graphs[0].doc_id}: one letter's facts need more memory than the Neo4j server grants a "
+                        "transaction: start it with a larger heap (KG_NEO4J_HEAP=4g kg neo4j start), or a larger "
+                        "KG_NEO4J_TX_MEMORY if you set one") from None
+                half = len(graphs) // 2
+                a, b = _with_retry(session, graphs[:half], attempts), _with_retry(session, graphs[half:], attempts)
+                return a[0] + b[0], a[1] + b[1], a[2] + b[2]
+            if not e.is_retryable() or attempt == attempts - 1:
+                raise
+            time.sleep(min(0.5 * 2 ** attempt, 8.0))
+
 
 def _evidence(p: dict) -> list[dict]:
     return [{"doc_id": d, "start": a, "end": b, "sentence": s} for d, a, b, s in
@@ -365,9 +394,10 @@ def _write_batch(tx, graphs: list[DocGraph]):
     for label, rows in support_rows.items():
         tx.run(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) MATCH (d:Document {{key: row.doc}}) "
                f"CREATE (n)-[:{_support()} {{forms: row.forms, said: row.said}}]->(d)",
-               rows=[{**r, "said": encode(r["said"])} for r in rows.values()])
+               rows=[{**r, "said": encode(r["said"])} for r in rows.values()]).consume()
+    # consumed here, so that running out of transaction memory is raised inside the batch
     tx.run("UNWIND $rows AS row MATCH (d:Document {key: row.id}) "
-           "SET d.content_hash = row.h, d.fact_rels = row.r", rows=registry)
+           "SET d.content_hash = row.h, d.fact_rels = row.r", rows=registry).consume()
     co.apply(node_rows.get(co.through, {}).keys())
     return outcomes, created[0], created[1]
 

@@ -144,3 +144,32 @@ def test_csv_writer_types_arrays_and_multiline(tmp_path):
     assert rows[0][3:] == ["docs:string[]", "evidence_starts:long[]"]
     assert rows[1][3:] == [f"d1{ARRAY_DELIMITER}d2", f"1{ARRAY_DELIMITER}2"]
     assert "--multiline-fields=true" in importer_args(files)
+
+
+def test_csv_rows_of_declared_types_are_the_rows_relationship_writes(tmp_path):
+    """ImportCsvWriter.relationships (types declared once) writes what .relationship writes
+    row by row: the same fields, empty lists and lists holding '' noted alike."""
+    rows = [("A:1", "Document:d1", (["省科技厅", "科技厅"], '{"names": ["x"]}')),
+            ("A:2", "Document:d1", ([], "")),
+            ("A:3", "Document:d2", (["", "y"], "{}"))]
+    sig = (("forms", "string[]"), ("said", "string"))
+    with ImportCsvWriter(tmp_path / "one") as one:
+        for s, t, (forms, said) in rows:
+            one.relationship(s, t, "SUPPORTED_BY", {"forms": forms, "said": said})
+    with ImportCsvWriter(tmp_path / "many") as many:
+        many.relationships("SUPPORTED_BY", sig, iter(rows))
+        many.relationships("CO_ISSUED", (("policies", "long"),), iter([]))     # no rows, no file
+
+    def read(files):
+        out = []
+        for p in files.relationships:
+            with open(p, encoding="utf-8", newline="") as f:
+                out += list(csv.reader(f))
+        return out
+    assert read(many.files) == read(one.files)
+    assert len(many.files.relationships) == 1
+    assert many.files.empty_lists == one.files.empty_lists == {("relationship", "SUPPORTED_BY", "forms")}
+    assert many.files.fixups == one.files.fixups
+    assert many.files.relationship_count == 3
+    with pytest.raises(ValueError, match="U\\+001F"):
+        many.relationships("SUPPORTED_BY", sig, [("A:4", "Document:d3", ([f"a{ARRAY_DELIMITER}b"], ""))])

@@ -29,8 +29,9 @@ from kg.schema import load_schema
 from kg.store.bulk_csv import ImportCsvWriter, importer_args
 from kg.store.co_issuance import DERIVED
 from kg.store.embedded import LoadResult
-from kg.store.neo4j_store import (EVIDENCE_KEYS, _BatchResolver, _check_label, _choose_claims, _forms, _node_props, _rel_props,
-                                  _support, batch_rows, co_issued_rows, split_nodes, split_rels)
+from kg.store.neo4j_store import (EVIDENCE_KEYS, _BatchResolver, _check_label, _forms, _node_props, _rel_props,
+                                  _support, batch_rows, choose_from_claims, claims_by_key, co_issued_rows,
+                                  split_nodes, split_rels)
 
 
 class BulkError(Exception):
@@ -59,6 +60,7 @@ class MemoryGraph:
         self.support: dict[tuple[str, str, str], tuple[list[str], str]] = {}   # → (forms, what the letter said)
         self.hashes: dict[str, str] = {}
         self._alias_index: dict[tuple[str, str], set[str]] = defaultdict(set)   # (label, form) → keys
+        self._claims_by: dict[tuple, dict] = {}      # relationship → {property: values claimed}
 
     # the lookups of neo4j_store._TxLookup, answered from memory
     def by_keys(self, label: str, keys: list[str]) -> list[dict]:
@@ -138,11 +140,15 @@ class MemoryGraph:
                     self.rels[key] = _rel_props(row)
                     result.relationships_added += 1
                 else:
-                    r["docs"] = r["docs"] + row["docs"]
+                    r["docs"].extend(row["docs"])        # in place: a hub's list is not copied every batch
                     _ev_append(r, row)
-                    if row["claims"]:        # as the writer's _rechoose_rels
-                        r["prop_claims"] = r.get("prop_claims", []) + row["claims"]
-                        flat, props, alts = _choose_claims(r["prop_claims"])
+                    if row["claims"]:        # as the writer's _rechoose_rels, from every claim so far
+                        by = self._claims_by.get(key)
+                        if by is None:       # kept from its second batch on: not chosen from all claims again
+                            by = self._claims_by[key] = claims_by_key(r.get("prop_claims", []))
+                        claims_by_key(row["claims"], by)
+                        r.setdefault("prop_claims", []).extend(row["claims"])
+                        flat, props, alts = choose_from_claims(by)
                         for k in json.loads(r.get("properties_json") or "{}"):
                             r.pop(k, None)
                         r.update(flat, properties_json=props, alternatives_json=alts)
@@ -162,12 +168,13 @@ class MemoryGraph:
                 w.node(f"{label}:{key}", [_check_label(label), lookup], props)
             for (rtype, sl, sk, tl, tk), props in self.rels.items():
                 w.relationship(f"{sl}:{sk}", f"{tl}:{tk}", rtype, props)
-            support = _support()
-            for (label, key, doc), (forms, said) in self.support.items():
-                w.relationship(f"{label}:{key}", f"Document:{doc}", support, {"forms": forms, "said": said})
-            for r in self.co_issued():
-                w.relationship(f"{r['sl']}:{r['sk']}", f"{r['tl']}:{r['tk']}", DERIVED,
-                               {"policies": r["n"], "years": r["years"]})
+            # declared types (values in sorted property order): the two kinds of rows there are most of
+            w.relationships(_support(), (("forms", "string[]"), ("said", "string")),
+                            ((f"{label}:{key}", f"Document:{doc}", (forms, said))
+                             for (label, key, doc), (forms, said) in self.support.items()))
+            w.relationships(DERIVED, (("policies", "long"), ("years", "long[]")),
+                            ((f"{r['sl']}:{r['sk']}", f"{r['tl']}:{r['tk']}", (r["n"], r["years"]))
+                             for r in self.co_issued()))
         return w.files
 
     def co_issued(self) -> list[dict]:

@@ -184,6 +184,31 @@ class ImportCsvWriter:
         w.writerow([_text(start_id), _text(end_id), rtype, *fields])
         self.files.relationship_count += 1
 
+    def relationships(self, rtype: str, sig: tuple, rows) -> None:
+        """Many relationships of one type whose properties have the types `sig` declares
+        (((property, type), …), e.g. (("forms", "string[]"), ("said", "string"))): each row is
+        (start id, end id, values in sig's order). The same files as `relationship` would write,
+        without finding each row's types again (the support links are two thirds of a graph's rows)."""
+        sig = tuple(sig)
+        w = None
+        for start, end, values in rows:
+            if w is None:           # no file for a type without rows
+                _fh, w, _ = self._writer("relationship", rtype, sig, [":START_ID", ":END_ID", ":TYPE"])
+            fields = [_text(start), _text(end), rtype]
+            for (k, t), v in zip(sig, values):
+                if v is None:
+                    fields.append("")
+                elif t[-1] == "]" and (not v or "" in v):
+                    if not v:
+                        self.files.empty_lists.add(("relationship", rtype, k))
+                    else:
+                        self.files.fixups.append(("relationship", (start, end, rtype), k, list(v)))
+                    fields.append("")
+                else:
+                    fields.append(csv_field(v, t))
+            w.writerow(fields)
+            self.files.relationship_count += 1
+
     def close(self) -> ImportFiles:
         for fh, _w, _sig in self._open.values():
             fh.close()

@@ -308,11 +308,6 @@ def _node_data(label: str, p: dict) -> dict:
             "evidence": _evidence(p)}
 
 
-def _ev_lists(evidence) -> dict:
-    return {"evidence_docs": [e.doc_id for e in evidence], "evidence_starts": [e.start for e in evidence],
-            "evidence_ends": [e.end for e in evidence], "evidence_sentences": [e.sentence for e in evidence]}
-
-
 def _write_batch(tx, graphs: list[DocGraph]):
     """Write documents' facts; returns ([(doc id, outcome)], nodes created, relationships created)."""
     old = {r["id"]: r["h"] for r in tx.run(
@@ -423,7 +418,8 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
                 row = node_rows[n.label][key] = {
                     "key": key, "name": n.name, "kind": n.kind or "", "forms": [],
                     "props_json": _json(n.properties), "names": set(), "kinds": set(), "claims": defaultdict(set),
-                    "flat": _flat(n.properties), **_ev_lists([])}
+                    "flat": _flat(n.properties),
+                    "evidence_docs": [], "evidence_starts": [], "evidence_ends": [], "evidence_sentences": []}
             _add_evidence(row, n.evidence)
             row["names"].add(n.name)
             if n.kind:
@@ -446,7 +442,8 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
             if row is None:
                 row = group[(sk, tk)] = {
                     "s": sk, "t": tk, "docs": [], "flat": _flat(rel.properties), "claims": [],
-                    "props_json": _json(rel.properties), **_ev_lists([])}
+                    "props_json": _json(rel.properties),
+                    "evidence_docs": [], "evidence_starts": [], "evidence_ends": [], "evidence_sentences": []}
             _add_support(row, doc, rel.evidence)
             row["claims"] += [SEP.join([doc, k, encode(v)]) for k, v in sorted(rel.properties.items())]
             fact_rels.append(SEP.join([rel.type, sl, sk, tl, tk]))
@@ -552,14 +549,23 @@ def _choose_node(row: dict, stored) -> None:
     row["flat"] = {**{k: None for k in old_props}, **_flat(c["props"])}
 
 
-def _choose_claims(claims: list[str]) -> tuple[dict, str, str]:
-    """A relationship's properties from its claims ('doc<TAB>key<TAB>json value')."""
-    by: dict[str, set] = defaultdict(set)
+def claims_by_key(claims: list[str], by: dict | None = None) -> dict[str, set]:
+    """Claims ('doc<TAB>key<TAB>json value') as the values claimed for each key (added to `by`)."""
+    by = defaultdict(set) if by is None else by
     for c in claims:
         _, k, v = c.split(SEP, 2)
         by[k].add(v)
+    return by
+
+
+def choose_from_claims(by: dict[str, set]) -> tuple[dict, str, str]:
     c = _choice([""], [], by)
     return _flat(c["props"]), _json(c["props"]), _json(c["alts"])
+
+
+def _choose_claims(claims: list[str]) -> tuple[dict, str, str]:
+    """A relationship's properties from its claims ('doc<TAB>key<TAB>json value')."""
+    return choose_from_claims(claims_by_key(claims))
 
 
 def _rechoose_rels(tx, rtype: str, sl: str, tl: str, ends: list[dict]) -> None:

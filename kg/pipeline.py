@@ -183,8 +183,8 @@ AHEAD = 1024
 
 
 def _run(todo, backend, chunk: int, ids: dict | None = None, raw_folder=None):
-    """(path, kind, payload) in input order from a backend that extracts chunks into shards; a
-    few chunks per worker in flight. A chunk whose worker died is tried again one letter at a
+    """(path, kind, payload) in input order from a backend that extracts chunks into shards,
+    up to AHEAD letters in flight. A chunk whose worker died is tried again one letter at a
     time; a letter that kills its worker again, alone on the cluster, is reported. With
     `raw_folder`, the shards' paths there instead, in order, none of them read."""
     from collections import deque

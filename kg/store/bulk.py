@@ -168,7 +168,8 @@ class MemoryGraph:
                 w.node(f"{label}:{key}", [_check_label(label), lookup], props)
             for (rtype, sl, sk, tl, tk), props in self.rels.items():
                 w.relationship(f"{sl}:{sk}", f"{tl}:{tk}", rtype, props)
-            # declared types (values in sorted property order): the two kinds of rows there are most of
+            # the two kinds of rows there are most of, with their types declared (in sorted property
+            # order, as .relationship would find them: the same files)
             w.relationships(_support(), (("forms", "string[]"), ("said", "string")),
                             ((f"{label}:{key}", f"Document:{doc}", (forms, said))
                              for (label, key, doc), (forms, said) in self.support.items()))

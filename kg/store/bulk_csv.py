@@ -90,7 +90,7 @@ def csv_field(value, ctype: str) -> str:
         return _text(str(value))
     if ctype == "string[]":
         out = ARRAY_DELIMITER.join(map(str, value))
-        if out.count(ARRAY_DELIMITER) != len(value) - 1 and value:     # one element held the delimiter
+        if value and out.count(ARRAY_DELIMITER) != len(value) - 1:     # an element holds the delimiter
             for v in value:
                 _text(str(v))
         return out
@@ -188,7 +188,7 @@ class ImportCsvWriter:
         """Many relationships of one type whose properties have the types `sig` declares
         (((property, type), …), e.g. (("forms", "string[]"), ("said", "string"))): each row is
         (start id, end id, values in sig's order). The same files as `relationship` would write,
-        without finding each row's types again (the support links are two thirds of a graph's rows)."""
+        without finding each row's types again (the support links are over half of a graph's rows)."""
         sig = tuple(sig)
         w = None
         for start, end, values in rows:

@@ -20,12 +20,16 @@ import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kg.records import MAX_EVIDENCE, DocGraph, norm
 from kg.resolve import NO_ALIAS_JOIN, AliasIndex, choose_name, choose_value, encode, joinable_aliases, specific
 from kg.schema import load_schema
 from kg.store.co_issuance import DERIVED, contribution, counts, delta, pair_values
 from kg.store.embedded import LoadResult
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SEP = "\t"
 STATS_SETTLE = 0.02     # seconds between two readings of the counts that must agree
@@ -252,7 +256,7 @@ class Neo4jStore:
         return g
 
 
-# -- transaction functions (retried by the driver as a whole) ---------------------------
+# -- transaction functions (each batch retried as a whole by _with_retry) ---------------
 
 class LetterTooBig(Exception):
     """One letter's transaction needs more memory than the server grants a transaction."""
@@ -285,8 +289,8 @@ def _with_retry(session, graphs, attempts: int = 6):
                 if len(graphs) == 1:
                     raise LetterTooBig(
                         f"{graphs[0].doc_id}: one letter's facts need more memory than the Neo4j server grants a "
-                        "transaction: start it with a larger heap (KG_NEO4J_HEAP=4g kg neo4j start), or a larger "
-                        "KG_NEO4J_TX_MEMORY if you set one") from None
+                        "transaction: restart it with a larger heap (kg neo4j stop; KG_NEO4J_HEAP=4g kg neo4j start), "
+                        "or a larger KG_NEO4J_TX_MEMORY if you set one") from None
                 half = len(graphs) // 2
                 a, b = _with_retry(session, graphs[:half], attempts), _with_retry(session, graphs[half:], attempts)
                 return a[0] + b[0], a[1] + b[1], a[2] + b[2]
@@ -385,12 +389,12 @@ def _write_batch(tx, graphs: list[DocGraph]):
         claimed = [{"s": r["s"], "t": r["t"]} for r in known if r["claims"]]
         if claimed:
             _rechoose_rels(tx, rtype, sl, tl, claimed)
-    # each letter's support of each node it names (the letter's own Document node included)
+    # each letter's support of each node it names (the letter's own Document node included);
+    # every result consumed here, so that running out of transaction memory is raised in the batch
     for label, rows in support_rows.items():
         tx.run(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) MATCH (d:Document {{key: row.doc}}) "
                f"CREATE (n)-[:{_support()} {{forms: row.forms, said: row.said}}]->(d)",
                rows=[{**r, "said": encode(r["said"])} for r in rows.values()]).consume()
-    # consumed here, so that running out of transaction memory is raised inside the batch
     tx.run("UNWIND $rows AS row MATCH (d:Document {key: row.id}) "
            "SET d.content_hash = row.h, d.fact_rels = row.r", rows=registry).consume()
     co.apply(node_rows.get(co.through, {}).keys())

@@ -60,11 +60,20 @@ def seed() -> View:
     return View(extract_one(SEED))
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def run_kg(*args, env=None):
+    """`kg ARGS` as a user runs it, in a process of its own (env added to this one's)."""
+    import os
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +84,7 @@ def neo4j_server(tmp_path_factory):
     import subprocess
     import sys
     home = tmp_path_factory.mktemp("neo4j-home")
-    env = {"KG_NEO4J_HOME": str(home), "NEO4J_URI": f"bolt://127.0.0.1:{_free_port()}"}
+    env = {"KG_NEO4J_HOME": str(home), "NEO4J_URI": f"bolt://127.0.0.1:{free_port()}"}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     kg = [sys.executable, "-m", "kg.cli", "neo4j"]

@@ -3,30 +3,16 @@ the same nodes, relationships and properties (evidence and docs included), the s
 links, the same indexes, and the same answers to every named query."""
 import csv
 import os
-import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, free_port, run_kg
 from kg import query as q
 from kg.store.bulk_csv import ARRAY_DELIMITER, ImportCsvWriter, importer_args
 from test_queries import CASES
 
 LETTERS = [ROOT / "corpus", FIXTURES]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _kg(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
 
 
 def _dump(store):
@@ -48,14 +34,14 @@ def _dump(store):
 def bulk_server(tmp_path_factory):
     """A second local server, filled by `kg load --neo4j --bulk` before its first start."""
     from kg.server import LocalServer
-    env = {"KG_NEO4J_HOME": str(tmp_path_factory.mktemp("bulk-home")), "NEO4J_URI": f"bolt://127.0.0.1:{_free_port()}",
+    env = {"KG_NEO4J_HOME": str(tmp_path_factory.mktemp("bulk-home")), "NEO4J_URI": f"bolt://127.0.0.1:{free_port()}",
            "KG_NEO4J_ALLOW_ROOT": "1"}
-    p = _kg("load", "--neo4j", "--bulk", *LETTERS, env=env)
+    p = run_kg("load", "--neo4j", "--bulk", *LETTERS, env=env)
     try:
         assert p.returncode == 0, p.stderr
         yield env, p
     finally:
-        _kg("neo4j", "stop", env=env)
+        run_kg("neo4j", "stop", env=env)
         assert not LocalServer(Path(env["KG_NEO4J_HOME"]), None, 0).pid()
 
 
@@ -78,7 +64,7 @@ def bulk_store(bulk_server):
 
 
 def test_bulk_and_online_give_the_same_graph(neo4j_store, bulk_server, bulk_store):
-    online = _kg("load", "--neo4j", *LETTERS)
+    online = run_kg("load", "--neo4j", *LETTERS)
     assert online.returncode == 0, online.stderr
     env, bulk = bulk_server
     # the same summary: documents, nodes and relationships added
@@ -108,7 +94,7 @@ def test_online_loads_continue_a_bulk_graph(bulk_server, bulk_store, tmp_path):
     seed = (ROOT / "corpus" / "jilin-kjt-2022-L37.txt").read_text(encoding="utf-8")
     (tmp_path / "jilin-kjt-2022-L37.txt").write_text(seed.replace("科技成果转移转化共同体", "科技成果转化联合体"),
                                                       encoding="utf-8")
-    p = _kg("load", "--neo4j", tmp_path, env=env)
+    p = run_kg("load", "--neo4j", tmp_path, env=env)
     assert p.returncode == 0 and "1 replaced" in p.stdout, p.stdout + p.stderr
     with bulk_store.session(write=False) as s:
         broken = s.run("MATCH (n:Entity) WHERE n.forms IS NULL OR n.aliases IS NULL OR n.evidence_docs IS NULL "
@@ -122,9 +108,9 @@ def test_online_loads_continue_a_bulk_graph(bulk_server, bulk_store, tmp_path):
 
 def test_bulk_refuses_a_database_that_is_not_empty(bulk_server):
     env, _ = bulk_server
-    p = _kg("load", "--neo4j", "--bulk", FIXTURES, env=env)
+    p = run_kg("load", "--neo4j", "--bulk", FIXTURES, env=env)
     assert p.returncode == 2 and "not empty" in p.stderr and "Traceback" not in p.stderr
-    assert "--neo4j" in _kg("load", "--bulk", FIXTURES).stderr
+    assert "--neo4j" in run_kg("load", "--bulk", FIXTURES).stderr
 
 
 def test_csv_writer_types_arrays_and_multiline(tmp_path):

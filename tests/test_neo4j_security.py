@@ -15,12 +15,8 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError
 
+from conftest import run_kg
 from kg.server import LocalServer
-
-
-def _kg(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
 
 
 @pytest.fixture
@@ -47,7 +43,7 @@ def test_password_file_is_the_users_alone(server):
     assert pw and len(pw) >= 24
     assert stat.S_IMODE(server.password_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(server.home.stat().st_mode) == 0o700
-    assert str(server.password_file) in _kg("neo4j", "status").stdout
+    assert str(server.password_file) in run_kg("neo4j", "status").stdout
     # the password never appears on the server's command line, which every user can read
     cmdline = open(f"/proc/{server.pid()}/cmdline", "rb").read().decode()
     assert pw not in cmdline
@@ -190,7 +186,7 @@ def test_a_web_page_cannot_use_the_bolt_port(server):
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root is refused")
 def test_root_is_refused_unless_asked(tmp_path):
     env = {"KG_NEO4J_HOME": str(tmp_path / "home"), "NEO4J_URI": "bolt://127.0.0.1:1", "KG_NEO4J_ALLOW_ROOT": ""}
-    p = _kg("neo4j", "start", env=env)
+    p = run_kg("neo4j", "start", env=env)
     assert p.returncode == 2 and "refusing to run Neo4j as root" in p.stderr and "--allow-root" in p.stderr
     assert "Traceback" not in p.stderr
     assert not (tmp_path / "home" / "password").exists()
@@ -203,17 +199,17 @@ def test_stop_leaves_a_process_that_is_not_its_server_alone(tmp_path):
     try:
         (home / "server.pid").write_text(str(bystander.pid))
         env = {"KG_NEO4J_HOME": str(home), "NEO4J_URI": "bolt://127.0.0.1:1"}
-        p = _kg("neo4j", "stop", env=env)
+        p = run_kg("neo4j", "stop", env=env)
         assert p.returncode == 0 and "not running" in p.stdout
         assert bystander.poll() is None            # still alive
         assert not (home / "server.pid").exists()
-        assert _kg("neo4j", "status", env=env).returncode == 1     # not running: exit 1 (README, "The command line")
+        assert run_kg("neo4j", "status", env=env).returncode == 1     # not running: exit 1 (README, "The command line")
     finally:
         bystander.kill()
         bystander.wait()
 
 
 def test_a_wrong_password_is_one_line(server):
-    p = _kg("stats", "--neo4j", env={"NEO4J_PASSWORD": "wrong-password"})
+    p = run_kg("stats", "--neo4j", env={"NEO4J_PASSWORD": "wrong-password"})
     assert p.returncode == 2 and "refused the credentials" in p.stderr and "Traceback" not in p.stderr
-    assert _kg("stats", "--neo4j").returncode == 0        # unset: the password file is used
+    assert run_kg("stats", "--neo4j").returncode == 0        # unset: the password file is used

@@ -59,11 +59,6 @@ GENERIC = sorted(LEX["words"]["generic_words"], key=len, reverse=True)
 GENERIC_RUN = re.compile(f"(?:{alt(GENERIC)})+")
 GENERIC_SET = frozenset(GENERIC)
 GENERIC_LENGTHS = sorted({len(w) for w in GENERIC})
-
-
-def _ends_generic(core: str) -> bool:
-    """Does the name's core end with a generic word (…民办)? Only then may it be a category."""
-    return any(core[-n:] in GENERIC_SET for n in GENERIC_LENGTHS if n <= len(core))
 LEFT_STOPS = sorted(LEX["words"]["left_stops"], key=len, reverse=True)
 STOPS_BY_LAST = {}
 for _w in LEFT_STOPS:
@@ -104,6 +99,11 @@ COUNTED_AT = re.compile(r"[\d一二三四五六七八九十百千万余多几数
 NATIONAL_OPENINGS = ("中国", "中华")
 INNER_STOPS = "和经"     # stops that also occur in names right after a place (乐山嘉和…, 福建省数字经济…)
 STOP_EXCEPTION = re.compile(alt(LEX["words"]["stop_exceptions"]))   # words a stop begins inside a name (有限公司)
+
+
+def _ends_generic(core: str) -> bool:
+    """Does the name's core end with a generic word (…民办)? Only then may it be a category."""
+    return any(core[-n:] in GENERIC_SET for n in GENERIC_LENGTHS if n <= len(core))
 
 
 def _after_place(text: str, pos: int, places, floor: int) -> bool:

@@ -161,7 +161,7 @@ class Neo4jStore:
                 s.run(stmt).consume()
             s.run("CALL db.awaitIndexes(300)").consume()
             # a database loaded before CO_ISSUED was kept: made once from the facts
-            if (s.run(f"MATCH ()-[c:{_co_type()}]->() RETURN count(c) > 0 AS any").single()["any"] is False
+            if (s.run(f"MATCH ()-[c:{DERIVED}]->() RETURN count(c) > 0 AS any").single()["any"] is False
                     and s.run(f"MATCH (p:{_co_spec()['through']}) WHERE COUNT {{ (p)<-[:{_co_spec()['via']}]-() }} > 1 "
                               "RETURN 1 LIMIT 1").single() is not None):
                 s.execute_write(rebuild_co_issued)
@@ -776,10 +776,6 @@ def _retract(tx, doc_id: str) -> tuple[int, int] | None:
 
 
 # -- CO_ISSUED, kept at load (kg.store.co_issuance; schema/schema.toml [derived.CO_ISSUED]) ----------
-
-def _co_type() -> str:
-    return DERIVED
-
 
 def _co_spec() -> dict:
     return load_schema().derived[DERIVED]

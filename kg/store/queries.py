@@ -156,11 +156,7 @@ def co_issuance_network(q: _Q, from_year: str, to_year: str, limit: str):
 
 def _top(q: _Q, pairs, k: int) -> list[list]:
     """(nid, nid, policies) as rows of names, the pairs of one name left out, ordered, the first k (0: all)."""
-    names: dict[int, str] = {}
-    ids = sorted({x for a, b, _ in pairs for x in (a, b)})
-    for i in range(0, len(ids), 500):
-        part = ids[i:i + 500]
-        names.update(q.rows(f"SELECT nid, name FROM nodes WHERE nid IN ({','.join('?' * len(part))})", part))
+    names = q.names({x for a, b, _ in pairs for x in (a, b)})
     rows = []
     for a, b, n in pairs:
         x, y = names[a], names[b]

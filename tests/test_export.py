@@ -12,7 +12,7 @@ import pytest
 import rdflib
 from rdflib import XSD
 
-from conftest import FIXTURES, ROOT, SEED, _free_port
+from conftest import FIXTURES, ROOT, SEED, free_port
 from kg import csv_export
 from kg.export import export, to_graphml_graph
 from kg.pipeline import extract_one
@@ -118,7 +118,7 @@ def test_csv_loads_with_neo4j_offline_importer(store, tmp_path):
     assert f"{store.g.number_of_nodes()} nodes" in imp.stdout
     assert f"{store.g.number_of_edges()} relationships" in imp.stdout
     # serve the imported database and read it back through kg
-    srv_env = {"KG_NEO4J_HOME": str(home), "NEO4J_URI": f"bolt://127.0.0.1:{_free_port()}"}
+    srv_env = {"KG_NEO4J_HOME": str(home), "NEO4J_URI": f"bolt://127.0.0.1:{free_port()}"}
     kg("neo4j", "start", "--allow-root", cwd=tmp_path, env=srv_env)     # the tests run as root in CI
     try:
         q = kg("query", "--neo4j", "--format", "json", "--cypher",

@@ -26,6 +26,7 @@ RELATIVE = re.compile(r"^(省|市|县|区|我|本|该|全省|全市|国家)")
 NO_ALIAS_JOIN = {"Indicator", "Document", "Place", "Proposal"}   # joined by their key only
 
 
+@lru_cache(maxsize=1 << 17)     # a merge asks of the same few hundred thousand forms again and again
 def specific(form: str) -> bool:
     n = norm(form)
     return len(n) >= 4 and not RELATIVE.match(n) and not re.fullmatch(r"[\W\d]+", n)
@@ -38,6 +39,7 @@ def _place_forms() -> frozenset[str]:
     return frozenset(norm(p) for p in gazetteer().places)
 
 
+@lru_cache(maxsize=1 << 17)
 def place_relative(form: str, name: str) -> bool:
     """True when `form` is `name` without its leading place: 新材料揭榜挂帅专项 of 河南新材料揭榜挂帅专项."""
     f, n = norm(form), norm(name)

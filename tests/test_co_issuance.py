@@ -202,3 +202,17 @@ def test_programs_led_one_row_per_programme_with_the_first_participants(neo4j_st
     assert emb.query("programs_led", params) == (["program", "participants", "participant_count"], want)
     assert q.run_cypher(neo4j_store, nq.cypher, params)[1] == want
     assert q.run_sparql(to_rdf(emb.g), nq.sparql, params)[1] == want
+
+
+def test_counts_from_scratch_are_the_sum_of_each_policys_delta():
+    """The whole-graph count (the bulk path's) equals adding each policy's change one by one (the writers')."""
+    from collections import Counter
+    from kg.store.co_issuance import contribution, counts, delta
+    policies = [([("Agency", A), ("Agency", B), ("Agency", C)], "2021-03-01"), ([("Agency", A), ("Agency", B)], None),
+                ([("Agency", B), ("Agency", D), ("Agency", B)], "2020"), ([("Agency", A)], "2022"),
+                ([("Agency", D), ("Agency", C), ("Agency", A), ("Agency", B)], "未注明")]
+    one_by_one: Counter = Counter()
+    for issuers, date in policies:
+        one_by_one.update(delta(None, contribution(issuers, date)))
+    assert counts(contribution(i, d) for i, d in policies) == +one_by_one
+    assert sum(one_by_one.values()) == 3 + 1 + 1 + 0 + 6

@@ -68,8 +68,11 @@ def counts(contributions) -> Counter:
     """(a, b, year, dated) → policies, from every policy's contribution (a whole graph, from scratch)."""
     out: Counter = Counter()
     for c in contributions:
-        if c is not None:
-            out.update(delta(None, c))
+        if c is not None:          # delta(None, c), without a Counter and a set per policy
+            issuers, year, dated = c
+            for i, a in enumerate(issuers):
+                for b in issuers[i + 1:]:
+                    out[(a, b, year, dated)] += 1
     return out
 
 

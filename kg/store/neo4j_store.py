@@ -22,6 +22,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import orjson
+
 from kg.records import MAX_EVIDENCE, DocGraph, norm
 from kg.resolve import NO_ALIAS_JOIN, AliasIndex, choose_name, choose_value, encode, joinable_aliases, specific
 from kg.schema import load_schema
@@ -432,7 +434,9 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
                 row["claims"][k].add(encode(v))
             forms = sorted(n.aliases | {n.name})
             row["forms"] += [a for a in forms if a not in row["forms"]]
-            sup = support_rows[n.label].setdefault((key, doc), {"key": key, "doc": doc, "forms": [], "said": {}})
+            sup = support_rows[n.label].get((key, doc))
+            if sup is None:
+                sup = support_rows[n.label][(key, doc)] = {"key": key, "doc": doc, "forms": [], "said": {}}
             sup["forms"] += [a for a in forms if a not in sup["forms"]]
             _said(sup["said"], n)
             if not row["kind"]:
@@ -520,9 +524,9 @@ def _choice(names, kinds, claims: dict) -> dict:
         vs = sorted(vs)
         if not vs:
             continue
-        props[k] = json.loads(choose_value(vs))
+        props[k] = orjson.loads(choose_value(vs))     # values encoded by kg.resolve.encode (orjson)
         if len(vs) > 1:
-            alts[k] = [json.loads(v) for v in vs[1:]]
+            alts[k] = [orjson.loads(v) for v in vs[1:]]
     if len(kinds) > 1:
         alts["kind"] = kinds[1:]
     return {"name": choose_name(names), "kind": kinds[0] if kinds else "", "props": props, "alts": alts}
@@ -563,6 +567,8 @@ def claims_by_key(claims: list[str], by: dict | None = None) -> dict[str, set]:
 
 
 def choose_from_claims(by: dict[str, set]) -> tuple[dict, str, str]:
+    if not by:
+        return {}, "{}", "{}"       # most relationships carry no properties
     c = _choice([""], [], by)
     return _flat(c["props"]), _json(c["props"]), _json(c["alts"])
 
@@ -627,11 +633,13 @@ def _add_support(row: dict, doc: str, evidence) -> None:
 
 
 def _add_evidence(row: dict, evidence) -> None:
-    for e in evidence[:max(MAX_EVIDENCE - len(row["evidence_docs"]), 0)]:
-        row["evidence_docs"].append(e.doc_id)
-        row["evidence_starts"].append(e.start)
-        row["evidence_ends"].append(e.end)
-        row["evidence_sentences"].append(e.sentence)
+    room = MAX_EVIDENCE - len(row["evidence_docs"])
+    if room > 0 and evidence:
+        docs, starts, ends, sentences = zip(*evidence[:room])     # Evidence tuples as four columns
+        row["evidence_docs"] += docs
+        row["evidence_starts"] += starts
+        row["evidence_ends"] += ends
+        row["evidence_sentences"] += sentences
 
 
 def _count(result, counter: str) -> int:

@@ -47,6 +47,9 @@ def _ev_append(target: dict, row: dict) -> None:
             target[k] += row[k][:room]
 
 
+SUPPORT_SIG = (("forms", "string[]"), ("said", "string"))      # a support link's properties and their types
+
+
 def _stored(key: str, n: dict) -> dict:
     """A node as neo4j_store._TxLookup returns it."""
     return {"key": key, "name": n["name"], "aliases": list(n["aliases"]), "kind": n.get("kind", ""),
@@ -58,10 +61,13 @@ class MemoryGraph:
     the properties Neo4j would hold, relationships by (type, label, key, label, key), the
     support links (label, key, doc) → forms, and each loaded letter's registry entry."""
 
-    def __init__(self):
+    def __init__(self, csv: ImportCsvWriter | None = None):
         self.nodes: dict[tuple[str, str], dict] = {}
         self.rels: dict[tuple, dict] = {}
         self.support: dict[tuple[str, str, str], tuple[list[str], str]] = {}   # → (forms, what the letter said)
+        # with `csv`, the support links go to the importer's files as each batch makes them (they
+        # never change after: a quarter of the graph's memory that need not be held)
+        self.csv = csv
         self.hashes: dict[str, str] = {}
         self._alias_index: dict[tuple[str, str], set[str]] = defaultdict(set)   # (label, form) → keys
         self._claims_by: dict[tuple, dict] = {}      # relationship → {property: values claimed}
@@ -156,27 +162,33 @@ class MemoryGraph:
                         for k in json.loads(r.get("properties_json") or "{}"):
                             r.pop(k, None)
                         r.update(flat, properties_json=props, alternatives_json=alts)
-        for label, rows in support_rows.items():
-            for row in rows.values():
-                self.support[(label, row["key"], row["doc"])] = (row["forms"], encode(row["said"]))
+        if self.csv is not None:
+            self.csv.relationships(_support(), SUPPORT_SIG,
+                                   ((f"{label}:{row['key']}", f"Document:{row['doc']}", (row["forms"], encode(row["said"])))
+                                    for label, rows in support_rows.items() for row in rows.values()))
+        else:
+            for label, rows in support_rows.items():
+                for row in rows.values():
+                    self.support[(label, row["key"], row["doc"])] = (row["forms"], encode(row["said"]))
         for reg in registry:
             n = self.nodes.get(("Document", reg["id"]))
             if n is not None:              # as the writer's MATCH (d:Document {key: id}) SET …
                 n["content_hash"], n["fact_rels"] = reg["h"], reg["r"]
             self.hashes[reg["id"]] = reg["h"]
 
-    def write_csv(self, folder) -> "ImportFiles":
+    def write_csv(self, folder=None) -> "ImportFiles":
+        """The graph as the importer's files: into `folder`, or into the writer the graph was
+        made with (which already holds the support links), closing it."""
         lookup = load_schema().lookup_label
-        with ImportCsvWriter(folder) as w:
+        with (self.csv if self.csv is not None else ImportCsvWriter(folder)) as w:
             for (label, key), props in self.nodes.items():
                 w.node(f"{label}:{key}", [_check_label(label), lookup], props)
             for (rtype, sl, sk, tl, tk), props in self.rels.items():
                 w.relationship(f"{sl}:{sk}", f"{tl}:{tk}", rtype, props)
             # the two kinds of rows there are most of, with their types declared (in sorted property
             # order, as .relationship would find them: the same files)
-            w.relationships(_support(), (("forms", "string[]"), ("said", "string")),
-                            ((f"{label}:{key}", f"Document:{doc}", (forms, said))
-                             for (label, key, doc), (forms, said) in self.support.items()))
+            w.relationships(_support(), SUPPORT_SIG, ((f"{label}:{key}", f"Document:{doc}", (forms, said))
+                                                      for (label, key, doc), (forms, said) in self.support.items()))
             w.relationships(DERIVED, (("policies", "long"), ("years", "long[]")),
                             ((f"{r['sl']}:{r['sk']}", f"{r['tl']}:{r['tk']}", (r["n"], r["years"]))
                              for r in self.co_issued()))
@@ -325,21 +337,23 @@ def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: b
             raise BulkError("the Neo4j database is not empty: --bulk is for a first load "
                             "(load more letters without --bulk)")
     t0 = time.monotonic()
-    graph, result = MemoryGraph(), LoadResult()
-    with _no_cycle_collection():
-        for batch in batched(stream_graphs(paths, failed, jobs=jobs, progress=progress, dask=dask), batch_size):
-            graph.load(batch, result, batch_size)
-    t1 = time.monotonic()
-    if not graph.nodes:                 # nothing could be read: nothing to import
-        return BulkReport(result, 0, t1 - t0, 0.0, 0.0)
     server.home.mkdir(parents=True, exist_ok=True)
     work = tempfile.mkdtemp(prefix="bulk-csv-", dir=server.home)     # under the 0700 home
+    out = ImportCsvWriter(work)
     try:
-        files = graph.write_csv(work)
+        graph, result = MemoryGraph(out), LoadResult()
+        with _no_cycle_collection():
+            for batch in batched(stream_graphs(paths, failed, jobs=jobs, progress=progress, dask=dask), batch_size):
+                graph.load(batch, result, batch_size)
+        t1 = time.monotonic()
+        if not graph.nodes:                 # nothing could be read: nothing to import
+            return BulkReport(result, 0, t1 - t0, 0.0, 0.0)
+        files = graph.write_csv()
         del graph
         server.stop()
         run_importer(server, files)
     finally:
+        out.close()
         shutil.rmtree(work, ignore_errors=True)
     server.start(**restart)
     t2 = time.monotonic()

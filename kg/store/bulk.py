@@ -23,10 +23,10 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from kg.records import MAX_EVIDENCE, DocGraph, norm
-from kg.resolve import NO_ALIAS_JOIN, encode
+from kg.records import MAX_EVIDENCE, DocGraph
+from kg.resolve import encode
 from kg.schema import load_schema
-from kg.store.bulk_csv import ImportCsvWriter, importer_args
+from kg.store.bulk_csv import ImportCsvWriter, ImportFiles, importer_args
 from kg.store.co_issuance import DERIVED
 from kg.store.embedded import LoadResult
 from kg.store.neo4j_store import (EVIDENCE_KEYS, _BatchResolver, _check_label, _forms, _node_props, _rel_props,
@@ -176,7 +176,7 @@ class MemoryGraph:
                 n["content_hash"], n["fact_rels"] = reg["h"], reg["r"]
             self.hashes[reg["id"]] = reg["h"]
 
-    def write_csv(self, folder=None) -> "ImportFiles":
+    def write_csv(self, folder=None) -> ImportFiles:
         """The graph as the importer's files: into `folder`, or into the writer the graph was
         made with (which already holds the support links), closing it."""
         lookup = load_schema().lookup_label

@@ -125,10 +125,12 @@ def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30, places=N
     i = end
     depth = 0
     while i > floor and end - i < max_len:
-        stop = next((w for w in STOPS_BY_LAST.get(text[i - 1], ()) if text.startswith(w, i - len(w))
-                     and i - len(w) >= floor and not STOP_EXCEPTION.match(text, i - len(w))
-                     # a national firm's name goes on after 中国 (中国联合网络通信…): no verb there
-                     and not (len(w) > 1 and text[max(floor, i - len(w) - 2): i - len(w)] in NATIONAL_OPENINGS)), None)
+        stop = None
+        for w in STOPS_BY_LAST.get(text[i - 1], ()):
+            if text.startswith(w, i - len(w)) and i - len(w) >= floor and not STOP_EXCEPTION.match(text, i - len(w)) \
+                    and not (len(w) > 1 and text[max(floor, i - len(w) - 2): i - len(w)] in NATIONAL_OPENINGS):
+                stop = w      # (a national firm's name goes on after 中国: 中国联合网络通信…, no verb there)
+                break
         # a one-character stop (为, 和, 同…) also occurs inside names (华为, 同方): it ends the name
         # only when what lies to its right is already a name of its own, and not when a place name
         # and a word of one or two characters come right before it (乐山嘉和…, 福建省数字经济…)
@@ -144,10 +146,15 @@ def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30, places=N
             if depth == 0:
                 break
             depth -= 1
-        elif not NAME_CHARS.match(ch) and ch not in "“”":
+        elif not _name_char(ch) and ch not in "“”":
             break
         i -= 1
     return i
+
+
+@lru_cache(maxsize=1 << 14)
+def _name_char(ch: str) -> bool:
+    return NAME_CHARS.match(ch) is not None
 
 
 def is_generic(name: str, suffix: str) -> bool:

@@ -13,6 +13,11 @@ from kg.extract.structure import Structure
 from kg.records import DocGraph, Evidence, Node, RawDocument, Relationship
 
 
+def _evidence(doc_id: str, a: int, b: int, sentence: str) -> Evidence:
+    # Evidence(...) without its generated __new__'s argument handling: a letter makes hundreds
+    return tuple.__new__(Evidence, (doc_id, a, b, sentence))
+
+
 @dataclass
 class Doc:
     """One letter as the stages see it."""
@@ -26,11 +31,15 @@ class Doc:
     entities: dict[str, Node] = field(default_factory=dict)    # resolution (and later stages): the entities
     replier: Node | None = None                                # frame: the replying body's node
     titled_issuers: set = field(default_factory=set)           # relations: policies whose title names an issuer
+    # working state of the evidence helpers below
+    _starts: list | None = None                                # each sentence's start, for bisection
+    _quoted: dict = field(default_factory=dict)                # sentence start → the sentence as published
+    _seen: dict = field(default_factory=dict)                  # id(node or relationship) → its evidence, as a set
 
     def sentence_of(self, pos: int):
-        starts = self.__dict__.get("_starts")
+        starts = self._starts
         if starts is None:
-            starts = self.__dict__["_starts"] = [s.start for s in self.st.sentences]
+            starts = self._starts = [s.start for s in self.st.sentences]
         i = bisect.bisect_right(starts, pos) - 1
         if i >= 0 and pos < self.st.sentences[i].end:
             return self.st.sentences[i]
@@ -39,14 +48,13 @@ class Doc:
     def evidence(self, a: int, b: int) -> Evidence:
         s = self.sentence_of(a)
         if s is None:
-            return Evidence(self.raw.doc_id, a, b, self.raw.published[a:b])
+            return _evidence(self.raw.doc_id, a, b, self.raw.published[a:b])
         # one string per sentence, however many facts quote it (smaller to pickle, store and send)
-        quoted = self.__dict__.setdefault("_quoted", {})
-        sent = quoted.get(s.start)
+        sent = self._quoted.get(s.start)
         if sent is None:
             # quote the letter as published (traditional stays traditional)
-            sent = quoted[s.start] = self.raw.published[s.start:s.end]
-        return Evidence(self.raw.doc_id, a, b, sent)
+            sent = self._quoted[s.start] = self.raw.published[s.start:s.end]
+        return _evidence(self.raw.doc_id, a, b, sent)
 
     def node_for(self, m: Mention) -> Node:
         return self.entities[self.entity_of[id(m)]]
@@ -69,10 +77,9 @@ class Doc:
         """Quote text[a:b] once on a node or relationship (a set beside each list: a name said a
         thousand times in a long letter must not cost a thousand comparisons each time)."""
         ev = self.evidence(a, b)
-        by_element = self.__dict__.setdefault("_seen", {})
-        seen = by_element.get(id(element))
+        seen = self._seen.get(id(element))
         if seen is None:
-            seen = by_element[id(element)] = set(element.evidence)
+            seen = self._seen[id(element)] = set(element.evidence)
         if ev not in seen:
             seen.add(ev)
             element.evidence.append(ev)

@@ -159,3 +159,33 @@ def test_csv_rows_of_declared_types_are_the_rows_relationship_writes(tmp_path):
     assert many.files.relationship_count == 3
     with pytest.raises(ValueError, match="U\\+001F"):
         many.relationships("SUPPORTED_BY", sig, [("A:4", "Document:d3", ([f"a{ARRAY_DELIMITER}b"], ""))])
+
+
+def test_relationships_written_by_a_forked_child_are_the_same_rows(tmp_path):
+    """MemoryGraph.write_csv(parallel=True) (the bulk path's) writes the rows the one-process
+    writer writes, the support links streamed during the merge included, and notes the same
+    empty lists."""
+    from kg.pipeline import extract_paths
+    from kg.store.bulk import MemoryGraph
+    from kg.store.embedded import LoadResult
+    graphs, failed = extract_paths(LETTERS, progress=False, jobs=1)
+    assert graphs and not failed
+
+    def rows(files):
+        out = {}
+        for p in files.nodes + files.relationships:
+            with open(p, encoding="utf-8", newline="") as f:
+                header, *body = list(csv.reader(f))
+            out.setdefault(tuple(header), []).extend(map(tuple, body))
+        return {h: sorted(b) for h, b in out.items()}
+
+    one = MemoryGraph()
+    one.load(graphs, LoadResult(), batch_size=3)
+    serial = one.write_csv(tmp_path / "serial")
+    two = MemoryGraph(ImportCsvWriter(tmp_path / "parallel"))
+    two.load(graphs, LoadResult(), batch_size=3)
+    forked = two.write_csv(parallel=True)
+    assert rows(forked) == rows(serial)
+    assert any(p.name.startswith("r-") for p in forked.relationships)
+    assert (forked.node_count, forked.relationship_count, forked.empty_lists) == \
+        (serial.node_count, serial.relationship_count, serial.empty_lists)

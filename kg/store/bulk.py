@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from kg.records import MAX_EVIDENCE, DocGraph
 from kg.resolve import encode
 from kg.schema import load_schema
-from kg.store.bulk_csv import ImportCsvWriter, ImportFiles, importer_args
+from kg.store.bulk_csv import CsvValueError, ImportCsvWriter, ImportFiles, importer_args
 from kg.store.co_issuance import DERIVED
 from kg.store.embedded import LoadResult
 from kg.store.neo4j_store import (EVIDENCE_KEYS, _BatchResolver, _check_label, _forms, _node_props, _rel_props,
@@ -176,23 +177,40 @@ class MemoryGraph:
                 n["content_hash"], n["fact_rels"] = reg["h"], reg["r"]
             self.hashes[reg["id"]] = reg["h"]
 
-    def write_csv(self, folder=None) -> ImportFiles:
+    def write_csv(self, folder=None, parallel: bool = False) -> ImportFiles:
         """The graph as the importer's files: into `folder`, or into the writer the graph was
-        made with (which already holds the support links), closing it."""
+        made with (which already holds the support links), closing it. With `parallel`, a forked
+        child writes the relationships while this process writes the nodes (the same rows; the
+        child's files are named r-…)."""
         lookup = load_schema().lookup_label
         with (self.csv if self.csv is not None else ImportCsvWriter(folder)) as w:
-            for (label, key), props in self.nodes.items():
-                w.node(f"{label}:{key}", [_check_label(label), lookup], props)
-            for (rtype, sl, sk, tl, tk), props in self.rels.items():
-                w.relationship(f"{sl}:{sk}", f"{tl}:{tk}", rtype, props)
-            # the two kinds of rows there are most of, with their types declared (in sorted property
-            # order, as .relationship would find them: the same files)
-            w.relationships(_support(), SUPPORT_SIG, ((f"{label}:{key}", f"Document:{doc}", (forms, said))
-                                                      for (label, key, doc), (forms, said) in self.support.items()))
-            w.relationships(DERIVED, (("policies", "long"), ("years", "long[]")),
-                            ((f"{r['sl']}:{r['sk']}", f"{r['tl']}:{r['tk']}", (r["n"], r["years"]))
-                             for r in self.co_issued()))
+            child = _fork_writer(w, self._write_relationships) if parallel and hasattr(os, "fork") else None
+            try:
+                for (label, key), props in self.nodes.items():
+                    w.node(f"{label}:{key}", [_check_label(label), lookup], props)
+                # the two kinds of rows there are most of, with their types declared (in sorted property
+                # order, as .relationship would find them: the same files)
+                w.relationships(_support(), SUPPORT_SIG, ((f"{label}:{key}", f"Document:{doc}", (forms, said))
+                                                          for (label, key, doc), (forms, said) in self.support.items()))
+                w.relationships(DERIVED, (("policies", "long"), ("years", "long[]")),
+                                ((f"{r['sl']}:{r['sk']}", f"{r['tl']}:{r['tk']}", (r["n"], r["years"]))
+                                 for r in self.co_issued()))
+                if child is None:
+                    self._write_relationships(w)
+            except BaseException:
+                if child is not None:
+                    try:
+                        child()           # not left behind
+                    except Exception:     # noqa: BLE001 — this process's error is the one to report
+                        pass
+                raise
+        if child is not None:
+            w.files.add(child())
         return w.files
+
+    def _write_relationships(self, w: ImportCsvWriter) -> None:
+        for (rtype, sl, sk, tl, tk), props in self.rels.items():
+            w.relationship(f"{sl}:{sk}", f"{tl}:{tk}", rtype, props)
 
     def co_issued(self) -> list[dict]:
         """CO_ISSUED as the online writer keeps it, made from the whole graph at once."""
@@ -202,6 +220,42 @@ class MemoryGraph:
             if rtype == spec["via"] and tl == spec["through"]:
                 issuers[tk].append((sl, sk))
         return co_issued_rows((who, self.nodes[(spec["through"], key)].get("date")) for key, who in issuers.items())
+
+
+def _fork_writer(w: ImportCsvWriter, write) -> "callable":
+    """Run write(writer) in a forked child, into w's folder under the prefix r-; returns a
+    function that waits for it and gives its ImportFiles (or raises what it raised). The child
+    reads the parent's graph as it is at the fork (copy on write), writes and leaves by os._exit,
+    flushing nothing it inherited (w's files are flushed before the fork for that reason)."""
+    w.flush()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:                      # the child
+        code = 0
+        try:
+            os.close(read_end)
+            gc.disable()              # a collection would touch, hence copy, every page of the graph
+            with ImportCsvWriter(w.folder, prefix=w.prefix + "r-") as mine:
+                write(mine)
+            out = pickle.dumps(("ok", mine.files))
+        except BaseException as e:      # noqa: BLE001 — reported to the parent, which raises it
+            out, code = pickle.dumps(("err", e if isinstance(e, CsvValueError) else BulkError(f"{type(e).__name__}: {e}"))), 1
+        with os.fdopen(write_end, "wb") as f:
+            f.write(out)
+        os._exit(code)
+    os.close(write_end)
+
+    def wait() -> ImportFiles:
+        with os.fdopen(read_end, "rb") as f:
+            data = f.read()
+        os.waitpid(pid, 0)
+        if not data:
+            raise BulkError("the process writing the relationships' files died")
+        kind, value = pickle.loads(data)
+        if kind == "err":
+            raise value
+        return value
+    return wait
 
 
 # -- the import itself ------------------------------------------------------------------------
@@ -348,7 +402,7 @@ def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: b
         t1 = time.monotonic()
         if not graph.nodes:                 # nothing could be read: nothing to import
             return BulkReport(result, 0, t1 - t0, 0.0, 0.0)
-        files = graph.write_csv()
+        files = graph.write_csv(parallel=True)
         del graph
         server.stop()
         run_importer(server, files)

@@ -123,6 +123,15 @@ class ImportFiles:
     node_count: int = 0
     relationship_count: int = 0
 
+    def add(self, other: "ImportFiles") -> None:
+        """Another writer's files (into the same folder, under another prefix) as part of these."""
+        self.nodes += other.nodes
+        self.relationships += other.relationships
+        self.empty_lists |= other.empty_lists
+        self.fixups += other.fixups
+        self.node_count += other.node_count
+        self.relationship_count += other.relationship_count
+
 
 class ImportCsvWriter:
     """Streams nodes and relationships into the importer's CSV files under `folder`."""
@@ -136,6 +145,10 @@ class ImportCsvWriter:
 
     def __enter__(self):
         return self
+
+    def flush(self) -> None:
+        for fh, _w, _sig in self._open.values():
+            fh.flush()
 
     def __exit__(self, *exc):
         self.close()

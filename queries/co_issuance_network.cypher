@@ -3,7 +3,8 @@
 // params: from_year=0, to_year=9999, limit=1000
 // limit: limit
 // Read from the CO_ISSUED relationships the stores keep at load (schema/schema.toml [derived.CO_ISSUED]):
-// c.policies counts every policy the two issued together, c.years holds the year of each dated one, ascending.
+// c.policies counts every policy the two issued together, c.years holds the year of each dated one, ascending,
+// c.first_year and c.last_year the first and last of them.
 CALL {
   // no range (the defaults): every policy counts, read in the order of the index on c.policies
   WITH 1 AS one WHERE toInteger($from_year) = 0 AND toInteger($to_year) = 9999
@@ -15,12 +16,28 @@ CALL {
   ORDER BY policies DESC, body_a, body_b
   LIMIT CASE WHEN toInteger($limit) > 0 THEN toInteger($limit) ELSE 1000000000 END
   UNION ALL
-  // a range of years: the dated policies in it, and the undated ones when it starts at 0
+  // a range of years not from 0: the dated policies in it, read from the pairs whose last dated
+  // policy is in or after its first year (the index on c.last_year; undated pairs have none)
   WITH toInteger($from_year) AS lo, toInteger($to_year) AS hi
-  WITH lo, hi WHERE NOT (lo = 0 AND hi = 9999)
+  WITH lo, hi WHERE lo <> 0
+  MATCH ()-[c:CO_ISSUED]->()
+  WHERE c.last_year >= lo AND c.first_year <= hi
+  WITH c, size([y IN c.years WHERE y >= lo AND y <= hi]) AS policies
+  WHERE policies > 0
+  WITH startNode(c) AS a, endNode(c) AS b, policies
+  WHERE a.name <> b.name
+  WITH CASE WHEN a.name < b.name THEN a.name ELSE b.name END AS body_a,
+       CASE WHEN a.name < b.name THEN b.name ELSE a.name END AS body_b, policies
+  RETURN body_a, body_b, policies
+  ORDER BY policies DESC, body_a, body_b
+  LIMIT CASE WHEN toInteger($limit) > 0 THEN toInteger($limit) ELSE 1000000000 END
+  UNION ALL
+  // from year 0 to a year before 9999: the dated policies in it and the undated ones, from every pair
+  WITH toInteger($from_year) AS lo, toInteger($to_year) AS hi
+  WITH lo, hi WHERE lo = 0 AND hi <> 9999
   MATCH ()-[c:CO_ISSUED]->()
   WITH c, size([y IN c.years WHERE y >= lo AND y <= hi])
-          + CASE WHEN lo = 0 AND hi >= 0 THEN c.policies - size(c.years) ELSE 0 END AS policies
+          + CASE WHEN hi >= 0 THEN c.policies - size(c.years) ELSE 0 END AS policies
   WHERE policies > 0
   WITH startNode(c) AS a, endNode(c) AS b, policies
   WHERE a.name <> b.name

@@ -137,8 +137,12 @@ def test_an_embedded_store_written_before_gains_the_counts(tmp_path):
 
 def neo4j_dump(store) -> list[tuple]:
     with store.session(write=False) as s:
-        return sorted((r["a"], r["b"], r["n"], tuple(r["years"])) for r in s.run(
-            "MATCH (a)-[c:CO_ISSUED]->(b) RETURN a.key AS a, b.key AS b, c.policies AS n, c.years AS years"))
+        rows = sorted((r["a"], r["b"], r["n"], tuple(r["years"]), r["first"], r["last"]) for r in s.run(
+            "MATCH (a)-[c:CO_ISSUED]->(b) RETURN a.key AS a, b.key AS b, c.policies AS n, c.years AS years, "
+            "c.first_year AS first, c.last_year AS last"))
+    # first_year and last_year are the ends of years (none for a pair without a dated policy)
+    assert all((first, last) == ((years[0], years[-1]) if years else (None, None)) for *_, years, first, last in rows)
+    return rows
 
 
 def test_neo4j_keeps_co_issued_as_letters_come_and_go(neo4j_store, tmp_path):
@@ -149,10 +153,12 @@ def test_neo4j_keeps_co_issued_as_letters_come_and_go(neo4j_store, tmp_path):
     emb.load([D1, D2, D3])
     assert pairs(network(on_neo4j(neo4j_store))) == ordered(ALL_YEARS)
     for given in ({}, {"from_year": "2020", "to_year": "2021"}, {"from_year": "0", "to_year": "2021"},
-                  {"from_year": "2022", "to_year": "2030"}, {"limit": "2"}):
+                  {"from_year": "2022", "to_year": "2030"}, {"from_year": "-5", "to_year": "2020"},
+                  {"from_year": "2021", "to_year": "9999"}, {"from_year": "0", "to_year": "-1"}, {"limit": "2"}):
         assert network(on_neo4j(neo4j_store), **given) == network(on(emb), **given), given
     kept = neo4j_dump(neo4j_store)
-    assert all(list(years) == sorted(years) for *_, years in kept)
+    assert all(list(years) == sorted(years) for *_, years, _first, _last in kept)
+    assert any(years for *_, years, _f, _l in kept)
     assert {(a, b) for a, b, *_ in kept} == {tuple(sorted(p)) for p in
                                              [(A, B), (A, C), (A, D), (B, C), (B, D), (C, D)]}   # one direction, by key
     with neo4j_store.session() as s:
@@ -173,6 +179,24 @@ def test_neo4j_keeps_co_issued_as_letters_come_and_go(neo4j_store, tmp_path):
         s.run("MATCH ()-[c:CO_ISSUED]->() DELETE c").consume()
     neo4j_store.apply_schema()
     assert neo4j_dump(neo4j_store) == kept
+    # and one written before first_year and last_year were kept, them
+    with neo4j_store.session() as s:
+        s.run("MATCH ()-[c:CO_ISSUED]->() REMOVE c.first_year, c.last_year").consume()
+    neo4j_store.apply_schema()
+    assert neo4j_dump(neo4j_store) == kept
+    # a range of years is read through the index on last_year, not by a scan of every pair
+    nq = q.library()["co_issuance_network"]
+    with neo4j_store.session(write=False) as s:
+        plan = s.run("EXPLAIN " + nq.cypher, nq.bind({"from_year": "2021", "to_year": "2022"})).consume().plan
+    seeks = []
+
+    def walk(p):
+        if "IndexSeekByRange" in p.get("operatorType", ""):
+            seeks.append(p.get("args", {}).get("Details", ""))
+        for c in p.get("children", []):
+            walk(c)
+    walk(plan)
+    assert any("last_year" in d for d in seeks), seeks
 
 
 def test_programs_led_one_row_per_programme_with_the_first_participants(neo4j_store, tmp_path):

@@ -192,8 +192,9 @@ class MemoryGraph:
                 # order, as .relationship would find them: the same files)
                 w.relationships(_support(), SUPPORT_SIG, ((f"{label}:{key}", f"Document:{doc}", (forms, said))
                                                           for (label, key, doc), (forms, said) in self.support.items()))
-                w.relationships(DERIVED, (("policies", "long"), ("years", "long[]")),
-                                ((f"{r['sl']}:{r['sk']}", f"{r['tl']}:{r['tk']}", (r["n"], r["years"]))
+                w.relationships(DERIVED, (("first_year", "long"), ("last_year", "long"), ("policies", "long"),
+                                          ("years", "long[]")),
+                                ((f"{r['sl']}:{r['sk']}", f"{r['tl']}:{r['tk']}", (r["first"], r["last"], r["n"], r["years"]))
                                  for r in self.co_issued()))
                 if child is None:
                     self._write_relationships(w)

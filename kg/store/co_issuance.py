@@ -80,3 +80,8 @@ def pair_values(by_year: dict[tuple, int]) -> tuple[int, list[int]]:
     """A pair's properties from its counts by (year, dated): policies, and the year of each dated one."""
     years = sorted(y for (y, dated), n in by_year.items() if dated for _ in range(n))
     return sum(by_year.values()), years
+
+
+def year_span(years: list[int]) -> tuple[int | None, int | None]:
+    """A pair's first_year and last_year from its (ascending) years: None, None when none is dated."""
+    return (years[0], years[-1]) if years else (None, None)

@@ -27,7 +27,7 @@ import orjson
 from kg.records import MAX_EVIDENCE, DocGraph, norm
 from kg.resolve import NO_ALIAS_JOIN, AliasIndex, choose_name, choose_value, encode, joinable_aliases, specific
 from kg.schema import load_schema
-from kg.store.co_issuance import DERIVED, contribution, counts, delta, pair_values
+from kg.store.co_issuance import DERIVED, contribution, counts, delta, pair_values, year_span
 from kg.store.embedded import LoadResult
 
 if TYPE_CHECKING:
@@ -162,6 +162,11 @@ class Neo4jStore:
             for stmt in schema_statements():
                 s.run(stmt).consume()
             s.run("CALL db.awaitIndexes(300)").consume()
+            # pairs written before first_year and last_year were kept get them (read off their years)
+            if s.run(f"MATCH ()-[c:{DERIVED}]->() WHERE c.last_year IS NOT NULL RETURN 1 LIMIT 1").single() is None:
+                s.run(f"MATCH ()-[c:{DERIVED}]->() WHERE c.last_year IS NULL AND size(c.years) > 0 "
+                      f"CALL (c) {{ SET c.first_year = c.years[0], c.last_year = c.years[-1] }} "
+                      f"IN TRANSACTIONS OF 20000 ROWS").consume()
             # a database loaded before CO_ISSUED was kept: made once from the facts
             if (s.run(f"MATCH ()-[c:{DERIVED}]->() RETURN count(c) > 0 AS any").single()["any"] is False
                     and s.run(f"MATCH (p:{_co_spec()['through']}) WHERE COUNT {{ (p)<-[:{_co_spec()['via']}]-() }} > 1 "
@@ -785,6 +790,9 @@ def _retract(tx, doc_id: str) -> tuple[int, int] | None:
 
 # -- CO_ISSUED, kept at load (kg.store.co_issuance; schema/schema.toml [derived.CO_ISSUED]) ----------
 
+# a pair's properties from a row {n, years, first, last} (a null first/last year is no property)
+CO_PROPS = "{policies: row.n, years: row.years, first_year: row.first, last_year: row.last}"
+
 def _co_spec() -> dict:
     return load_schema().derived[DERIVED]
 
@@ -859,17 +867,19 @@ class _CoIssued:
                 have[(0, False)] += (r["n"] or 0) - len(r["years"] or [])
             have.update(by_pair[(r["a"], r["b"])])
             n, years = pair_values({k: v for k, v in have.items() if v > 0})
+            first, last = year_span(years)
             if r["c"] is not None:
-                (sets if n else gone).append({"c": r["c"], "n": n, "years": years})
+                (sets if n else gone).append({"c": r["c"], "n": n, "years": years, "first": first, "last": last})
             elif n:
                 ends = sorted([((r["la"], r["ka"]), r["a"]), ((r["lb"], r["kb"]), r["b"])])
-                new.append({"s": ends[0][1], "t": ends[1][1], "n": n, "years": years})
+                new.append({"s": ends[0][1], "t": ends[1][1], "n": n, "years": years, "first": first, "last": last})
         if sets:
             self.tx.run(f"UNWIND $rows AS row MATCH ()-[c:{DERIVED}]->() WHERE elementId(c) = row.c "
-                        f"SET c.policies = row.n, c.years = row.years", rows=sets).consume()
+                        f"SET c.policies = row.n, c.years = row.years, c.first_year = row.first, c.last_year = row.last",
+                        rows=sets).consume()
         if new:
             self.tx.run(f"UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.s MATCH (b) WHERE elementId(b) = row.t "
-                        f"CREATE (a)-[:{DERIVED} {{policies: row.n, years: row.years}}]->(b)", rows=new).consume()
+                        f"CREATE (a)-[:{DERIVED} {CO_PROPS}]->(b)", rows=new).consume()
         if gone:
             self.tx.run(f"UNWIND $rows AS row MATCH ()-[c:{DERIVED}]->() WHERE elementId(c) = row.c DELETE c",
                         rows=gone).consume()
@@ -894,7 +904,8 @@ def co_issued_rows(policies) -> list[dict]:
     rows = []
     for (a, b), by_year in sorted(by_pair.items()):
         n, years = pair_values(by_year)
-        rows.append({"sl": a[0], "sk": a[1], "tl": b[0], "tk": b[1], "n": n, "years": years})
+        first, last = year_span(years)
+        rows.append({"sl": a[0], "sk": a[1], "tl": b[0], "tk": b[1], "n": n, "years": years, "first": first, "last": last})
     return rows
 
 
@@ -915,5 +926,5 @@ def rebuild_co_issued(tx) -> int:
     for (sl, tl), part in groups.items():
         for i in range(0, len(part), 10_000):
             tx.run(f"UNWIND $rows AS row MATCH (a:{sl} {{key: row.sk}}) MATCH (b:{tl} {{key: row.tk}}) "
-                   f"CREATE (a)-[:{DERIVED} {{policies: row.n, years: row.years}}]->(b)", rows=part[i:i + 10_000]).consume()
+                   f"CREATE (a)-[:{DERIVED} {CO_PROPS}]->(b)", rows=part[i:i + 10_000]).consume()
     return len(rows)

@@ -3,19 +3,17 @@ sentences, and the extractor asks these questions for every one of them."""
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 
 
 class Intervals:
     """Is a position inside one of these spans? Spans may overlap."""
 
     def __init__(self, spans):
-        spans = sorted(spans)
+        self.spans = spans = sorted(spans)
         self.starts = [a for a, _ in spans]
-        self.prefix_end = []            # prefix_end[i]: the furthest end of spans[0..i]
-        best = -1
-        for _, b in spans:
-            best = max(best, b)
-            self.prefix_end.append(best)
+        # prefix_end[i]: the furthest end of spans[0..i]
+        self.prefix_end = list(accumulate([b for _, b in spans], max))
 
     def contains(self, pos: int) -> bool:
         i = bisect.bisect_right(self.starts, pos)
@@ -36,12 +34,9 @@ class Cover(Intervals):
     """Answers "is [a, b) strictly inside a longer span of this set?" in O(log n)."""
 
     def __init__(self, spans):
-        spans = list(spans)
         super().__init__(spans)
-        self.end_at = {}                # start → the furthest end of the spans starting there
-        for a, b in spans:
-            if b > self.end_at.get(a, -1):
-                self.end_at[a] = b
+        # start → the furthest end of the spans starting there (sorted: the last one of each start)
+        self.end_at = dict(self.spans)
 
     def spans_in(self, a: int, b: int) -> list[tuple[int, int]]:
         """The spans that start in [a, b) and end by b."""

@@ -435,15 +435,16 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
             row["names"].add(n.name)
             if n.kind:
                 row["kinds"].add(n.kind)
-            for k, v in n.properties.items():
-                row["claims"][k].add(encode(v))
+            encoded = {k: encode(v) for k, v in n.properties.items()} if n.properties else {}
+            for k, v in encoded.items():
+                row["claims"][k].add(v)
             forms = sorted(n.aliases | {n.name})
             row["forms"] += [a for a in forms if a not in row["forms"]]
             sup = support_rows[n.label].get((key, doc))
             if sup is None:
                 sup = support_rows[n.label][(key, doc)] = {"key": key, "doc": doc, "forms": [], "said": {}}
             sup["forms"] += [a for a in forms if a not in sup["forms"]]
-            _said(sup["said"], n)
+            _said(sup["said"], n, encoded)
             if not row["kind"]:
                 row["kind"] = n.kind or ""
         fact_rels = []
@@ -505,19 +506,24 @@ def _rel_props(row: dict) -> dict:
 
 # -- every property is evidence: what each letter said, and the choice made from it ---------
 
-def _said(said: dict, n) -> None:
-    """What one letter says of a node (kept on its SUPPORTED_BY link, for retraction)."""
-    said.setdefault("names", [])
-    if n.name not in said["names"]:
-        said["names"].append(n.name)
+def _said(said: dict, n, encoded: dict) -> None:
+    """What one letter says of a node (kept on its SUPPORTED_BY link, for retraction);
+    `encoded`: the node's properties, each value encoded (kg.resolve.encode)."""
+    names = said.get("names")
+    if names is None:
+        names = said["names"] = []
+    if n.name not in names:
+        names.append(n.name)
     if n.kind:
-        said.setdefault("kinds", [])
-        if n.kind not in said["kinds"]:
-            said["kinds"].append(n.kind)
-    for k, v in n.properties.items():
-        vs = said.setdefault("props", {}).setdefault(k, [])
-        if encode(v) not in vs:
-            vs.append(encode(v))
+        kinds = said.setdefault("kinds", [])
+        if n.kind not in kinds:
+            kinds.append(n.kind)
+    if encoded:
+        props = said.setdefault("props", {})
+        for k, v in encoded.items():
+            vs = props.setdefault(k, [])
+            if v not in vs:
+                vs.append(v)
 
 
 def _choice(names, kinds, claims: dict) -> dict:

@@ -4,7 +4,8 @@ The letters are extracted as for any load (kg.pipeline's streaming, --jobs), the
 resolved across letters in memory by the online writer's own code (neo4j_store.batch_rows,
 split_nodes, split_rels and its resolver), batch by batch in the same order, so the graph is
 the one `kg load --neo4j` would have written; `MemoryGraph` applies each batch as the writer's
-Cypher would. The graph is written as the importer's CSV files (kg.store.bulk_csv), the local
+Cypher would. The graph is written as the importer's CSV files (kg.store.bulk_csv: the support
+links as each batch makes them, the relationships by a forked child beside the nodes), the local
 server (`kg neo4j start`) is stopped, `neo4j-admin database import full` (org.neo4j.cli.AdminTool
 from the server's jars) builds the database, the server is started again, and the schema's
 constraints and indexes are created (Neo4jStore.apply_schema).
@@ -23,6 +24,7 @@ import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Callable
 
 from kg.records import MAX_EVIDENCE, DocGraph
 from kg.resolve import encode
@@ -184,7 +186,12 @@ class MemoryGraph:
         child's files are named r-…)."""
         lookup = load_schema().lookup_label
         with (self.csv if self.csv is not None else ImportCsvWriter(folder)) as w:
-            child = _fork_writer(w, self._write_relationships) if parallel and hasattr(os, "fork") else None
+            child = None
+            if parallel and hasattr(os, "fork"):
+                try:
+                    child = _fork_writer(w, self._write_relationships)
+                except OSError:       # no process to be had (memory, limits): written here instead
+                    child = None
             try:
                 for (label, key), props in self.nodes.items():
                     w.node(f"{label}:{key}", [_check_label(label), lookup], props)
@@ -223,14 +230,19 @@ class MemoryGraph:
         return co_issued_rows((who, self.nodes[(spec["through"], key)].get("date")) for key, who in issuers.items())
 
 
-def _fork_writer(w: ImportCsvWriter, write) -> "callable":
+def _fork_writer(w: ImportCsvWriter, write: Callable[[ImportCsvWriter], None]) -> Callable[[], ImportFiles]:
     """Run write(writer) in a forked child, into w's folder under the prefix r-; returns a
     function that waits for it and gives its ImportFiles (or raises what it raised). The child
     reads the parent's graph as it is at the fork (copy on write), writes and leaves by os._exit,
     flushing nothing it inherited (w's files are flushed before the fork for that reason)."""
     w.flush()
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
     if pid == 0:                      # the child
         code = 0
         try:
@@ -297,6 +309,10 @@ def run_importer(server, files, database: str = "neo4j", heap: str | None = None
                         "`kg neo4j start` starts it again): " + " | ".join(tail))
 
 
+# transactions setting the empty lists at once (each row its own node or relationship: no conflicts)
+CONCURRENCY = max(2, os.cpu_count() or 2)
+
+
 def restore_lists(store, files) -> None:
     """The importer stores no empty array, nor tells [''] from []; the online writer stores both
     (and appends to them later). Set them after the import (the key constraints exist by then)."""
@@ -317,10 +333,10 @@ def restore_lists(store, files) -> None:
             prop = check_prop(prop)
             if kind == "node":
                 q = (f"MATCH (n:{_check_label(what.split(':')[0])}) WHERE n.`{prop}` IS NULL "
-                     f"CALL (n) {{ SET n.`{prop}` = [] }} IN TRANSACTIONS OF 20000 ROWS")
+                     f"CALL (n) {{ SET n.`{prop}` = [] }} IN {CONCURRENCY} CONCURRENT TRANSACTIONS OF 20000 ROWS")
             else:
                 q = (f"MATCH ()-[r:{check_type(what)}]->() WHERE r.`{prop}` IS NULL "
-                     f"CALL (r) {{ SET r.`{prop}` = [] }} IN TRANSACTIONS OF 20000 ROWS")
+                     f"CALL (r) {{ SET r.`{prop}` = [] }} IN {CONCURRENCY} CONCURRENT TRANSACTIONS OF 20000 ROWS")
             s.run(q).consume()
         groups: dict[tuple, list] = defaultdict(list)
         for kind, ident, prop, value in files.fixups:
@@ -410,6 +426,7 @@ def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: b
     finally:
         out.close()
         shutil.rmtree(work, ignore_errors=True)
+        gc.unfreeze()        # what _no_cycle_collection froze, the graph gone: back to the collector
     server.start(**restart)
     t2 = time.monotonic()
     with Neo4jStore(Neo4jConfig.from_env()) as store:

@@ -385,7 +385,7 @@ def _write_batch(tx, graphs: list[DocGraph]):
             MERGE (a)-[r:{rtype}]->(b)
             ON CREATE SET r.docs = [], r.evidence_docs = [], r.evidence_starts = [], r.evidence_ends = [],
                           r.evidence_sentences = [], r.properties_json = row.props_json, r += row.flat
-            SET r.docs = r.docs + row.docs, r.prop_claims = coalesce(r.prop_claims, []) + row.claims,
+            SET r.docs = r.docs + row.docs, r.prop_claims = nullIf(coalesce(r.prop_claims, []) + row.claims, []),
                 r.evidence_docs = (r.evidence_docs + row.evidence_docs)[0..$max_ev],
                 r.evidence_starts = (r.evidence_starts + row.evidence_starts)[0..$max_ev],
                 r.evidence_ends = (r.evidence_ends + row.evidence_ends)[0..$max_ev],
@@ -500,8 +500,11 @@ def _node_props(row: dict) -> dict:
 
 def _rel_props(row: dict) -> dict:
     flat, props, alts = _choose_claims(row["claims"])
+    # prop_claims only where a letter claimed a property: most relationships carry none, and an
+    # empty list is a property Neo4j would store (and the offline importer could not write)
+    claims = {"prop_claims": row["claims"]} if row["claims"] else {}
     return {**flat, "docs": row["docs"], "properties_json": props, "alternatives_json": alts,
-            "prop_claims": row["claims"], **{k: row[k] for k in EVIDENCE_KEYS}}
+            **claims, **{k: row[k] for k in EVIDENCE_KEYS}}
 
 
 # -- every property is evidence: what each letter said, and the choice made from it ---------
@@ -749,7 +752,7 @@ def _retract(tx, doc_id: str) -> tuple[int, int] | None:
             MATCH (a:{sl} {{key: row.s}})-[r:{rtype}]->(b:{tl} {{key: row.t}})
             WITH r, [i IN range(0, size(r.evidence_docs) - 1) WHERE r.evidence_docs[i] <> $doc] AS keep
             SET r.docs = [d IN r.docs WHERE d <> $doc],
-                r.prop_claims = [c IN coalesce(r.prop_claims, []) WHERE NOT c STARTS WITH ($doc + $sep)],
+                r.prop_claims = nullIf([c IN coalesce(r.prop_claims, []) WHERE NOT c STARTS WITH ($doc + $sep)], []),
                 r.evidence_docs = [i IN keep | r.evidence_docs[i]],
                 r.evidence_starts = [i IN keep | r.evidence_starts[i]],
                 r.evidence_ends = [i IN keep | r.evidence_ends[i]],
@@ -798,6 +801,7 @@ def _retract(tx, doc_id: str) -> tuple[int, int] | None:
 
 # a pair's properties from a row {n, years, first, last} (a null first/last year is no property)
 CO_PROPS = "{policies: row.n, years: row.years, first_year: row.first, last_year: row.last}"
+
 
 def _co_spec() -> dict:
     return load_schema().derived[DERIVED]

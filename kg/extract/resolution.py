@@ -109,20 +109,18 @@ def _short_forms(doc: Doc, label: str, names: list[str], places, remap: dict) ->
     """remap[(label, short)] = (label, full) for the short forms among one label's names
     (the last full name in the letter's order wins, as before)."""
     normed = [(x, norm(x)) for x in names]     # once per name, not once per pair
-    groups: dict = {}
     if label == "Event":
         # 朝阳国际消费季 for 第三届“朝阳国际消费季”: the full name without its edition
-        for x, xn in normed:
-            groups.setdefault(EDITION.sub("", xn).strip("“”"), []).append((x, xn))
+        keys = [EDITION.sub("", xn).strip("“”") for _x, xn in normed]
     else:
-        alike = _ALIKE[label]
-        for x, xn in normed:
-            groups.setdefault(alike(x, xn), []).append((x, xn))
-    for n, nn in normed:
+        keys = [_ALIKE[label](x, xn) for x, xn in normed]
+    groups: dict = {}
+    for named, k in zip(normed, keys):
+        groups.setdefault(k, []).append(named)
+    for (n, nn), k in zip(normed, keys):
         if label == "Event":
-            cands = groups.get(nn, ())
+            cands = groups.get(nn, ())      # the full names whose bare form is this one
         else:
-            k = _ALIKE[label](n, nn)
             cands = () if k is None else groups.get(k, ()) if nn else normed
         for other, on in cands:
             if len(on) <= len(nn) or other == n:

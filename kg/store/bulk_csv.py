@@ -43,9 +43,6 @@ _ELEMENTS = {frozenset([str]): "string[]", frozenset([int]): "long[]", frozenset
              frozenset([int, float]): "double[]", frozenset([bool]): "boolean[]"}
 
 
-_LIST_OF = {frozenset([str]): "string[]", frozenset([int]): "long[]"}    # _fields' own fast cases
-
-
 def csv_type(name: str, value) -> str:
     """The importer's type for a property value: string, long, double, boolean, or an array."""
     t = _SCALAR.get(type(value))
@@ -86,17 +83,21 @@ def _text(s: str) -> str:
     return s
 
 
+def _string_list(value: list[str]) -> str:
+    out = ARRAY_DELIMITER.join(value)
+    if value and out.count(ARRAY_DELIMITER) != len(value) - 1:     # an element holds the delimiter
+        for v in value:
+            _text(v)
+    return out
+
+
 def csv_field(value, ctype: str) -> str:
     if value is None:
         return ""
     if ctype == "string":
         return _text(str(value))
     if ctype == "string[]":
-        out = ARRAY_DELIMITER.join(map(str, value))
-        if value and out.count(ARRAY_DELIMITER) != len(value) - 1:     # an element holds the delimiter
-            for v in value:
-                _text(str(v))
-        return out
+        return _string_list(list(map(str, value)))
     if ctype == "long[]":
         return ARRAY_DELIMITER.join(map(str, map(int, value)))
     if ctype.endswith("[]"):
@@ -184,13 +185,9 @@ class ImportCsvWriter:
                 sig.append((k, "string"))
                 continue
             if tv is list and v:
-                et = _LIST_OF.get(frozenset(map(type, v)))
+                et = _ELEMENTS.get(frozenset(map(type, v)))
                 if et == "string[]" and "" not in v:
-                    out = ARRAY_DELIMITER.join(v)
-                    if out.count(ARRAY_DELIMITER) != len(v) - 1:
-                        for x in v:
-                            _text(x)
-                    fields.append(out)
+                    fields.append(_string_list(v))
                     sig.append((k, et))
                     continue
                 if et == "long[]":
@@ -240,11 +237,6 @@ class ImportCsvWriter:
             for (k, t), v in zip(sig, values):
                 if v is None:
                     fields.append("")
-                elif t == "string" and type(v) is str and ARRAY_DELIMITER not in v:
-                    fields.append(v)              # csv_field's answer, without the call
-                elif t == "string[]" and type(v) is list and v and "" not in v \
-                        and (out := ARRAY_DELIMITER.join(v)).count(ARRAY_DELIMITER) == len(v) - 1:
-                    fields.append(out)
                 elif t[-1] == "]" and (not v or "" in v):
                     if not v:
                         self.files.empty_lists.add(("relationship", rtype, k))

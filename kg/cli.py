@@ -291,6 +291,7 @@ def cmd_query(args) -> int:
                     print(f"    columns: {', '.join(nq.columns)}")
             return OK
         given = dict(_kv(p) for p in args.param)
+        note = None
         if args.cypher:
             if not args.neo4j:
                 raise q.QueryError("--cypher runs on Neo4j: add --neo4j (the embedded store answers --sparql)")
@@ -315,12 +316,15 @@ def cmd_query(args) -> int:
                 cols, rows = q.run_cypher(_store(args), nq.cypher, params)
             else:      # answered from the embedded store's indexes (kg/store/queries.py)
                 cols, rows = _store(args).query(nq.name, params)
+            note = q.page_note(nq, params, len(rows))
         else:
             raise q.QueryError("name a query, or give --cypher/--sparql, or --list")
     except q.QueryError as e:
         _err(_first_line(e))        # a syntax error's first line says what and where; the caret drawing goes
         return USAGE
     _table(cols, rows, args)
+    if note:
+        print(f"kg: {note}", file=sys.stderr)      # on standard error: the rows stay clean to pipe
     return OK
 
 

@@ -52,6 +52,8 @@ class NamedQuery:
         return []
 
     def bind(self, given: dict[str, str]) -> dict[str, str]:
+        """The parameters to run with: the given ones cleaned, the defaults for the rest; the paging
+        parameters (PAGING) checked to be whole numbers here, before any store is opened."""
         unknown = set(given) - set(self.params)
         if unknown:
             raise QueryError(f"{self.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
@@ -64,7 +66,32 @@ class NamedQuery:
                 out[k] = default
             else:
                 raise QueryError(f"{self.name}: missing --param {k}=…")
+            if k in PAGING and not re.fullmatch(r"\d+", out[k]):
+                raise QueryError(f"{self.name}: --param {k}={out[k]}: a whole number is needed, {PAGING[k]}")
         return out
+
+
+# Parameters that page a named query's rows, the same in every query that takes them: the Cypher
+# applies them with SKIP/LIMIT, the embedded store and the SPARQL twins (whose SKIP and LIMIT take no
+# parameter) with page().
+PAGING = {"skip": "the number of rows to leave out first (0: none)",
+          "limit": "the most rows to give (0: all)"}
+
+
+def page(rows: list, params: dict) -> list:
+    """`rows` after the first `skip`, at most `limit` (0: all) of them."""
+    skip, limit = int(params.get("skip", 0) or 0), int(params.get("limit", 0) or 0)
+    return rows[skip: skip + limit] if limit > 0 else rows[skip:]
+
+
+def page_note(nq: NamedQuery, params: dict, shown: int) -> str | None:
+    """What to ask for next when a page came back full: the rows may go on."""
+    limit = int(params.get("limit", 0) or 0) if "limit" in nq.params else 0
+    if limit <= 0 or shown < limit:
+        return None
+    skip = int(params.get("skip", 0) or 0)
+    more = f", --param skip={skip + shown} for the next {limit}" if "skip" in nq.params else ""
+    return f"{nq.name}: rows {skip + 1}–{skip + shown} shown; --param limit=0 for all{more}"
 
 
 def clean_param(v: str) -> str:
@@ -75,7 +102,7 @@ def clean_param(v: str) -> str:
 def _header(text: str, mark: str) -> dict[str, str]:
     out = {}
     for line in text.splitlines():
-        m = re.match(rf"^\s*{re.escape(mark)}\s*(name|description|params|lists|limit)\s*:\s*(.*)$", line)
+        m = re.match(rf"^\s*{re.escape(mark)}\s*(name|description|params|lists)\s*:\s*(.*)$", line)
         if m:
             out[m.group(1)] = m.group(2).strip()
         elif line.strip() and not line.strip().startswith(mark):
@@ -146,13 +173,10 @@ def run_sparql(graph, text: str, params: dict) -> tuple[list[str], list[list]]:
     for r in rows:
         for i in lists:
             r[i] = sorted(filter(None, str(r[i] or "").split("|")))
-    # "# limit: PARAM": the rows capped by that parameter (0: all), which SPARQL's LIMIT cannot take
-    cap = header.get("limit")
-    if cap and str(params.get(cap, "0")).strip() not in ("", "0"):
-        try:
-            rows = rows[:int(params[cap])]
-        except ValueError:
-            raise QueryError(f"--param {cap}: a number of rows (0 for all)") from None
+    # a named twin that takes skip or limit ("# params: …, limit=200") is paged here: SPARQL's
+    # SKIP and LIMIT take no parameter (run elsewhere, the twin gives every row)
+    if PAGING.keys() & _params(header.get("params", "")).keys():
+        rows = page(rows, params)
     return cols, rows
 
 

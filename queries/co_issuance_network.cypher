@@ -1,7 +1,6 @@
 // name: co_issuance_network
 // description: Pairs of bodies with the number of policies they issued together, most first, the first `limit` (0: all); with a range of years, the policies dated in it (undated ones count only from year 0).
 // params: from_year=0, to_year=9999, limit=1000
-// limit: limit
 // Read from the CO_ISSUED relationships the stores keep at load (schema/schema.toml [derived.CO_ISSUED]):
 // c.policies counts every policy the two issued together, c.years holds the year of each dated one, ascending,
 // c.first_year and c.last_year the first and last of them.

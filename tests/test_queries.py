@@ -29,7 +29,10 @@ CASES = [
     ("implementation_chain", {"policy": "贯彻落实〈科技部财政部教育部中科院关于持续开展减轻科研人员负担激发创新活力专项行动〉落实方案"}),
     ("entity_facts", {"name": "科技成果转移转化共同体"}),
     ("entity_facts", {"name": "省科技厅"}),
+    ("entity_facts", {"name": "省科技厅", "limit": "5"}),              # a page cut within one type
+    ("entity_facts", {"name": "省科技厅", "skip": "3", "limit": "4"}),
     ("documents_mentioning", {"name": "中华人民共和国科学技术部"}),
+    ("documents_mentioning", {"name": "中华人民共和国科学技术部", "skip": "1", "limit": "1"}),
     ("replies", {}),
     ("replies", {"proposer": "魏志鹏"}),
     ("replies", {"session": "政协"}),
@@ -83,6 +86,29 @@ def test_named_queries_agree_on_neo4j_and_the_embedded_store(neo4j_store, corpus
         assert rows_n == rows_e, (name, given, rows_n, rows_e)
         assert rows_n == rows_s, (name, given, rows_n, rows_s)
         assert rows_n, (name, given)     # every case finds something: the comparison is not vacuous
+
+
+def test_pages_put_together_are_every_row_on_each_store(neo4j_store, corpus_graphs, embedded, rdf):
+    """skip and limit page the rows of one order: the pages of 2, one after another, are the
+    rows of limit=0, on Neo4j, the embedded store and the SPARQL twin alike; past the end, none."""
+    k = 2
+    neo4j_store.load(corpus_graphs)
+    lib = q.library()
+    runs = (lambda nq, p: q.run_cypher(neo4j_store, nq.cypher, p)[1],
+            lambda nq, p: embedded.query(nq.name, p)[1],
+            lambda nq, p: q.run_sparql(rdf, nq.sparql, p)[1])
+    for name, given in (("entity_facts", {"name": "省科技厅"}), ("documents_mentioning", {"name": "中华人民共和国科学技术部"})):
+        nq = lib[name]
+        for run in runs:
+            every = run(nq, nq.bind({**given, "limit": "0"}))
+            assert len(every) > k, name
+            pages = [run(nq, nq.bind({**given, "skip": str(i), "limit": str(k)})) for i in range(0, len(every) + k, k)]
+            assert [r for pg in pages for r in pg] == every and pages[-1] == [], name
+            assert all(len(pg) == k for pg in pages[:len(every) // k]), name
+    with pytest.raises(q.QueryError, match="whole number"):
+        lib["entity_facts"].bind({"name": "x", "limit": "-1"})
+    with pytest.raises(q.QueryError, match="whole number"):
+        lib["documents_mentioning"].bind({"name": "x", "skip": "a"})
 
 
 def test_shortest_path_goes_beyond_three_steps(neo4j_store, tmp_path):
@@ -159,3 +185,13 @@ def test_kg_query_command(tmp_path):
     bad = kg("query", "--cypher", "MATCH (n) RETURN n")
     assert bad.returncode == 2 and "--neo4j" in bad.stderr
     assert kg("query", "nope").returncode == 2
+    # a full page says on standard error how to ask for the rest; the rows stay clean
+    full = kg("query", "entity_facts", "--param", "name=共同体", "--param", "limit=2", "--format", "json")
+    assert full.returncode == 0 and len(json.loads(full.stdout)) == 2
+    assert "rows 1–2 shown; --param limit=0 for all, --param skip=2 for the next 2" in full.stderr
+    rest = kg("query", "entity_facts", "--param", "name=共同体", "--param", "skip=2", "--format", "json")
+    every = kg("query", "entity_facts", "--param", "name=共同体", "--param", "limit=0", "--format", "json")
+    assert json.loads(full.stdout) + json.loads(rest.stdout) == json.loads(every.stdout)
+    assert "shown" not in rest.stderr and "shown" not in every.stderr
+    bad = kg("query", "entity_facts", "--param", "name=共同体", "--param", "limit=all")
+    assert bad.returncode == 2 and "limit=all: a whole number is needed" in bad.stderr

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from kg.query import QueryError
+from kg.query import QueryError, page
 
 SEP = " → "
 MAX_PATH_STEPS = 6
@@ -215,7 +215,7 @@ def implementation_chain(q: _Q, policy: str):
     return ["relation", "linked"], sorted(rows, key=_sort_key)
 
 
-def entity_facts(q: _Q, name: str):
+def entity_facts(q: _Q, name: str, skip: str = "0", limit: str = "0"):
     ns = q.find(name)
     if not ns:
         return ["direction", "type", "other", "documents", "evidence"], []
@@ -231,11 +231,11 @@ def entity_facts(q: _Q, name: str):
     names = q.names({f[2] for f in found})
     rows = _distinct([d, t, names[o], n, min((texts.get(k, "") for k in ks), default=None)]
                      for d, t, o, n, ks in found)
-    return ["direction", "type", "other", "documents", "evidence"], sorted(
-        rows, key=lambda r: (r[1], r[0], r[2], *_sort_key(r[3:])))
+    return ["direction", "type", "other", "documents", "evidence"], page(sorted(
+        rows, key=lambda r: (r[1], r[0], r[2], *_sort_key(r[3:]))), {"skip": skip, "limit": limit})
 
 
-def documents_mentioning(q: _Q, name: str):
+def documents_mentioning(q: _Q, name: str, skip: str = "0", limit: str = "0"):
     ns = q.find(name)
     docs = sorted({r[0] for r in q.rows(f"SELECT DISTINCT doc FROM node_support WHERE nid IN ({','.join('?' * len(ns))})", ns)}) if ns else []
     rows = []
@@ -243,7 +243,7 @@ def documents_mentioning(q: _Q, name: str):
         part = docs[i:i + 500]
         for nid, key in q.rows(f"SELECT nid, key FROM nodes WHERE label = 'Document' AND key IN ({','.join('?' * len(part))})", part):
             rows.append([key, q.name(nid), q.prop(nid, "date")])
-    return ["doc", "title", "date"], sorted(_distinct(rows), key=_sort_key)
+    return ["doc", "title", "date"], page(sorted(_distinct(rows), key=_sort_key), {"skip": skip, "limit": limit})
 
 
 def _shortest(q: _Q, a: int, b: int, limit: int) -> str | None:

@@ -528,3 +528,16 @@ def test_a_clause_that_goes_on_about_the_figure_before_it_keeps_its_subject():
     prog = v.node("甲价值信用贷款", "Program")
     figures = figures_of(v, prog)
     assert {2350000000, 1630000000} <= figures
+
+
+def test_events_whose_names_open_with_a_quote_are_named_from_the_verb():
+    v = letter("湖南省科学技术厅关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
+               "一、在韶关召开全省信息通信行业“信号升格”推进会。举办“一带一路”国际合作高峰论坛。"
+               "召开了“智汇潇湘”人才发展大会，签约项目10个。举办“科技活动周”等活动。\n")
+    for event in ("全省信息通信行业“信号升格”推进会", "“一带一路”国际合作高峰论坛", "“智汇潇湘”人才发展大会"):
+        assert v.node(event, "Event") is not None, event
+        assert ("湖南省科学技术厅", v.node(event, "Event").name) in v.rels("ORGANIZED"), event
+    # the quoted words alone are no event, nor a name cut at the quote
+    assert v.node("一带一路") is None and v.node("智汇潇湘") is None
+    assert not any(n.startswith(("一带一路”", "信息通信行业")) for n in v.names("Event"))
+    assert v.node("科技活动周", "Event") is not None      # a wholly quoted one keeps its own name

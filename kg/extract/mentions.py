@@ -45,6 +45,8 @@ STRONG_INST = set(LEX["words"]["strong_institution_suffix"])
 QUOTED_NAME = re.compile(rf"“([^“”\n]{{2,40}})”((?:(?!等|和|及|与|的|支持|开展|实施)[{CJK}]){{0,8}}(?:{alt(PROG_SUFFIX)}|(?:项目|活动|政策)(?![式制化型性]))"
                          rf"(?![{CJK}]{{0,2}}(?:专区|平台|系统)))?")
 PERIOD = re.compile(r"[十]?[一二三四五六七八九十]+五")
+# the words after a quote that end an event's name: “智汇潇湘”人才发展大会, “信号升格”推进会 (not 等…会, …的会议)
+QUOTED_EVENT_TAIL = re.compile(rf"(?:(?!等|和|及|与|的|在|对)[{CJK}A-Za-z0-9]){{0,10}}?(?:{alt(EVENT_SUFFIX)})(?![{CJK}]{{0,2}}(?:期间|上|中))")
 INNER_SITE = re.compile(r"[\u4e00-\u9fff]{2,}(?:网|网站|客户端|服务平台|信息平台|监管平台|数据平台|系统)$")
 STRONG_INST_KINDS = {"research_institute", "university", "school", "media", "museum", "association", "hospital", "enterprise"}
 QUOTED_SYSTEM = re.compile(rf"[\u4e00-\u9fff]{{0,10}}?(?:{alt(LEX['words']['system_endings'])})(?![\u4e00-\u9fff]{{0,3}}(?:专区|模块))")
@@ -452,7 +454,7 @@ class Recognizer:
         out = []
         for m in QUOTED_NAME.finditer(self.text):
             inner, tail = m.group(1), m.group(2) or ""
-            full = inner + tail
+            full, end = inner + tail, m.end()
             if self.inside_protected(m.start(), m.end()) or re.search(r"[《》]", inner):
                 continue
             if PERIOD.fullmatch(inner) and (not tail or is_generic(tail[:-2], "")):
@@ -469,7 +471,11 @@ class Recognizer:
                 out.append(Mention(m.start(), sys_.end(), surface, "Institution", surface, "platform",
                                    {inner, inner + sys_.group(0)}, source="quoted"))
                 continue
-            if tail or suffix_kind(full, PROG_SUFFIX):
+            if not tail and not suffix_kind(inner, EVENT_SUFFIX) and (ev := QUOTED_EVENT_TAIL.match(self.text, end)):
+                # “智汇潇湘”人才发展大会, 全省信息通信行业“信号升格”推进会: the quote opens an event's name
+                label, kind, end = "Event", suffix_kind(ev.group(0), EVENT_SUFFIX), ev.end()
+                tail = self.text[m.end():end]
+            elif tail or suffix_kind(full, PROG_SUFFIX):
                 label, kind = "Program", suffix_kind(full, PROG_SUFFIX)
             elif suffix_kind(inner, EVENT_SUFFIX):
                 label, kind = "Event", suffix_kind(inner, EVENT_SUFFIX)
@@ -484,20 +490,33 @@ class Recognizer:
             ls = left_extent(self.text, start, max_len=12)
             while ls < start and self.text[ls] in "了的和与及、":
                 ls += 1       # 实施了“…”: a particle is no modifier
-            if label == "Program" and ls < start and not self.text[ls:start].startswith(tuple("我省市")) \
+            if label in ("Program", "Event") and ls < start and not self.text[ls:start].startswith(tuple("我省市")) \
                     and not re.search(r"[“”]", self.text[ls:start]) \
                     and (TRIG["lead"].search(self.text, max(0, ls - 4), ls) or TRIG["organize"].search(self.text, max(0, ls - 4), ls)
-                         or (tail and self.text[ls - 1: ls] in "、，,；;：:")):
+                         or (tail and label == "Program" and self.text[ls - 1: ls] in "、，,；;：:")):
                 start = ls     # (…工程、)学前教育“一村一幼”项目建设工程: a list item's modifier too
-            surface = self.text[start:m.end()]
+            if label == "Event" and tail and (host := self._after_organize(start)) is not None:
+                start = host     # 召开全省信息通信行业“信号升格”推进会: the name runs from the verb, as unquoted ones do
+            surface = self.text[start:end]
             aliases = {inner if not tail else f"“{inner}”{tail}", inner + tail}
             if start < m.start():
-                aliases.add(self.text[m.start():m.end()])
+                aliases.add(self.text[m.start():end])
             name = clean_name(surface)
             if name.startswith("“") and name.endswith("”") and name.count("“") == 1:
                 name = name[1:-1]          # a wholly quoted name: the quotes are not part of it
-            out.append(Mention(start, m.end(), surface, label, name, kind, aliases | {surface}, source="quoted"))
+            out.append(Mention(start, end, surface, label, name, kind, aliases | {surface}, source="quoted"))
         return out
+
+    def _after_organize(self, pos: int) -> int | None:
+        """Where the words between an organising verb (召开, 举办) and `pos` begin, when they are
+        a few plain words of one clause: 召开|全省信息通信行业“…”推进会."""
+        verb = None
+        for verb in TRIG["organize"].finditer(self.text, max(0, pos - 16), pos):
+            pass
+        if verb is None:
+            return None
+        a = verb.end() + (1 if self.text[verb.end():verb.end() + 1] == "了" else 0)
+        return a if a < pos and re.fullmatch(rf"[{CJK}A-Za-z0-9]+", self.text[a:pos]) else None
 
     def after_trigger(self, trigger: str, label: str, end_re: re.Pattern, table: dict) -> list[Mention]:
         """Unquoted names that follow a trigger verb and end with a typed suffix:

@@ -541,3 +541,17 @@ def test_events_whose_names_open_with_a_quote_are_named_from_the_verb():
     assert v.node("一带一路") is None and v.node("智汇潇湘") is None
     assert not any(n.startswith(("一带一路”", "信息通信行业")) for n in v.names("Event"))
     assert v.node("科技活动周", "Event") is not None      # a wholly quoted one keeps its own name
+
+
+def test_a_document_made_on_the_basis_of_another_and_a_lower_levels_implementing_opinion_carry_it_out():
+    v = letter("瓦房店市水利局关于第45号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、我局按照大连市水务局《关于做好农村饮水安全巩固提升工程规划编制工作的通知》要求，编制完成《瓦房店市农村饮水安全巩固提升工程规划》。"
+               "根据《国务院办公厅关于进一步加强乡村医生队伍建设的指导意见》和省卫生厅《关于进一步加强乡村医生队伍建设的实施意见》，配置人员。"
+               "根据《关于推进职业教育发展的通知》，开展调研。\n")
+    plan, notice = "瓦房店市农村饮水安全巩固提升工程规划", "关于做好农村饮水安全巩固提升工程规划编制工作的通知"
+    assert ("瓦房店市水利局", plan) in v.rels("ISSUED") and ("大连市水务局", notice) in v.rels("ISSUED")
+    assert (plan, notice) in v.rels("IMPLEMENTS")
+    assert ("关于进一步加强乡村医生队伍建设的实施意见", "国务院办公厅关于进一步加强乡村医生队伍建设的指导意见") in v.rels("IMPLEMENTS")
+    # a policy cited with nothing made on its basis implements nothing, and nothing implements it
+    assert not any("职业教育" in a or "职业教育" in b for a, b in v.rels("IMPLEMENTS"))
+    assert len(v.rels("IMPLEMENTS")) == 2

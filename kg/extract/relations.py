@@ -45,6 +45,7 @@ def extract_relations(doc) -> None:
             if trigger is None or trigger.search(sent.text):      # a rule runs only where its words occur
                 rule(doc, sent, ms, subj, partners)
     _cooperation_in_names(doc)
+    _implementing_titles(doc)
     _named_in_category_lists(doc, top)
 
 
@@ -213,7 +214,9 @@ def _passive_issuers(doc, sent, ms, m) -> list:
     return [doc.node_for(body)]
 
 
-IMPLEMENT_TAIL = re.compile(rf"(?:{alt(LEX['triggers']['implement'])})\s*(?:《[^》]*》[、和及]?\s*)*$")
+# 贯彻落实《A》, 按照大连市水务局《A》: the verb, perhaps the body that issued A, then A (and the titles listed with it)
+IMPLEMENT_TAIL = re.compile(rf"(?:{alt(LEX['triggers']['implement'] + LEX['triggers']['basis'])})[^，,。；;：:《》“”\s]{{0,16}}"
+                            rf"\s*(?:《[^》]*》[、和及]?\s*)*$")
 
 
 def _implements(doc, sent, ms, subj, partners):
@@ -393,6 +396,26 @@ def _joint_with(doc, sent, ms, subj, partners):
         for s in ([doc.node_for(before[-1])] if before else subj):
             for p in items:
                 doc.add_rel("COOPERATES_WITH", s, p, sent.start, sent.end)
+
+
+# 关于进一步加强乡村医生队伍建设的实施意见 carries out 国务院办公厅关于进一步加强乡村医生队伍建设的指导意见
+TOPIC_TITLE = re.compile(r"关于(?P<topic>[^《》〈〉]{6,}?)的(?P<kind>[\u4e00-\u9fff]{1,6})$")
+IMPLEMENTING_KINDS = tuple(LEX["words"]["implementing_kinds"])
+
+
+def _implementing_titles(doc) -> None:
+    """A letter's policy named 关于X的实施意见 (实施方案, 实施细则…) carries out the policy on the same X
+    it cites under another kind (…关于X的指导意见): the implementing document of a lower level."""
+    by_topic: dict[str, list] = {}
+    for m in doc.mentions:
+        if m.label == "Policy" and (t := TOPIC_TITLE.search(m.name)) is not None:
+            by_topic.setdefault(t.group("topic"), []).append((t.group("kind").startswith(IMPLEMENTING_KINDS), m))
+    for found in by_topic.values():
+        doers = {doc.node_for(m).id: m for impl, m in found if impl}
+        done = {doc.node_for(m).id: m for impl, m in found if not impl}
+        if len(doers) == 1 and len(done) == 1:
+            (a,), (b,) = doers.values(), done.values()
+            doc.add_rel("IMPLEMENTS", doc.node_for(a), doc.node_for(b), min(a.start, b.start), max(a.end, b.end))
 
 
 def _cooperation_in_names(doc) -> None:
@@ -595,7 +618,7 @@ def _participates(doc, sent, ms, subj, partners):
 # Each sentence rule with the words without which it cannot fire (None: always tried).
 RULES = (
     (_issued, None),
-    (_implements, re.compile(alt(LEX["triggers"]["implement"]))),
+    (_implements, re.compile(alt(LEX["triggers"]["implement"] + LEX["triggers"]["basis"]))),
     (_leads, None),
     (_organized, None),
     (_supports, TRIG["support"]),

@@ -555,3 +555,14 @@ def test_a_document_made_on_the_basis_of_another_and_a_lower_levels_implementing
     # a policy cited with nothing made on its basis implements nothing, and nothing implements it
     assert not any("职业教育" in a or "职业教育" in b for a, b in v.rels("IMPLEMENTS"))
     assert len(v.rels("IMPLEMENTS")) == 2
+
+
+def test_a_medical_alliance_and_its_members_and_what_a_supported_body_builds():
+    v = letter("天津市卫生健康委员会关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
+               "一、由天津医科大学总医院牵头组建和平区医疗联合体，成员包括和平区劝业场街社区卫生服务中心、和平区南市街社区卫生服务中心等12家机构。"
+               "组建一批创新联合体。\n二、我委支持北京师范大学建设学前教育教师专业发展中心。\n")
+    assert v.node("和平区医疗联合体", "Institution").kind == "alliance"
+    assert ("和平区劝业场街社区卫生服务中心", "和平区医疗联合体") in v.rels("MEMBER_OF")
+    assert v.node("创新联合体") is None and v.node("一批创新联合体") is None     # a category, not a name
+    assert ("天津市卫生健康委员会", "学前教育教师专业发展中心") in v.rels("SUPPORTS")
+    assert ("学前教育教师专业发展中心", "北京师范大学") in v.rels("PART_OF")

@@ -310,6 +310,24 @@ def _supports(doc, sent, ms, subj, partners):
             _clear_created(node)
             for who in subj:
                 doc.add_rel("SUPPORTS", who, node, sent.start, sent.end)
+        _supported_builds(doc, sent, ms, subj, m)
+
+
+# 支持北京师范大学建设|学前教育教师专业发展中心: what the supported body builds
+BUILDS = re.compile(r"(?:建设|建立|打造|设立|成立|组建|筹建)")
+
+
+def _supported_builds(doc, sent, ms, subj, m) -> None:
+    """支持A建设B: the subject supports B too, and B, an institution, is a unit of A."""
+    if m.label != "Institution" or (b := BUILDS.match(doc.raw.text, m.end)) is None:
+        return
+    built = next((x for x in ms if x.start == b.end() and x.label in ("Institution", "Program")), None)
+    if built is None:
+        return
+    for who in subj:
+        doc.add_rel("SUPPORTS", who, doc.node_for(built), sent.start, sent.end)
+    if built.label == "Institution":
+        doc.add_rel("PART_OF", doc.node_for(built), doc.node_for(m), sent.start, sent.end)
 
 
 def _clause_end_at(text: str, pos: int, limit: int) -> int:

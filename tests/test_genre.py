@@ -566,3 +566,14 @@ def test_a_medical_alliance_and_its_members_and_what_a_supported_body_builds():
     assert v.node("创新联合体") is None and v.node("一批创新联合体") is None     # a category, not a name
     assert ("天津市卫生健康委员会", "学前教育教师专业发展中心") in v.rels("SUPPORTS")
     assert ("学前教育教师专业发展中心", "北京师范大学") in v.rels("PART_OF")
+
+
+def test_a_meeting_named_by_the_title_it_discusses():
+    v = letter("陕西省人民代表大会常务委员会法制工作委员会关于第88号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、2018年5月，我委组织召开《陕西省秦岭生态环境保护条例（修订草案）》立法论证会，邀请专家18名参加论证。"
+               "召开全省河长制工作部署会。\n")
+    event = "《陕西省秦岭生态环境保护条例（修订草案）》立法论证会"
+    assert v.node(event, "Event").kind == "meeting"
+    assert ("陕西省人民代表大会常务委员会法制工作委员会", v.node(event).name) in v.rels("ORGANIZED")
+    assert v.node("陕西省秦岭生态环境保护条例（修订草案）", "Policy") is not None    # the title is a policy of its own
+    assert v.node("全省河长制工作部署会", "Event") is not None

@@ -552,7 +552,9 @@ class Recognizer:
                 if label == "Program" and "、" in seg:
                     start += seg.rindex("、") + 1
                     seg = self.text[start:m.end()]
-                if re.search(r"[“”《》]", seg) or len(seg) > 40 or len(seg) - len(m.group(0)) < 2:
+                # a title may open an event's name: 召开《陕西省秦岭生态环境保护条例（修订草案）》立法论证会
+                plain = TITLE_OPENING.sub("", seg, 1) if label == "Event" else seg
+                if re.search(r"[“”《》]", plain) or len(seg) > 60 or len(plain) > 40 or len(plain) - len(m.group(0)) < 2:
                     break
                 if "的" in seg:
                     start += seg.rindex("的") + 1
@@ -727,6 +729,7 @@ _UNQUOTED_ABOUT = re.compile(rf"(?:制定|出台|印发|发布|制发|颁布)(?:
 
 
 CLAUSE_END = re.compile(r"[，,。；;！？\n：:]")
+TITLE_OPENING = re.compile(r"^《[^《》\n]{2,40}》")
 
 
 def _clause_end(text: str, pos: int) -> int:

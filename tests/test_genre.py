@@ -577,3 +577,12 @@ def test_a_meeting_named_by_the_title_it_discusses():
     assert ("陕西省人民代表大会常务委员会法制工作委员会", v.node(event).name) in v.rels("ORGANIZED")
     assert v.node("陕西省秦岭生态环境保护条例（修订草案）", "Policy") is not None    # the title is a policy of its own
     assert v.node("全省河长制工作部署会", "Event") is not None
+
+
+def test_what_is_set_up_is_named_by_any_institution_ending():
+    v = letter("重庆市住房和城乡建设委员会关于第612号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、联合重庆市城市建设投资（集团）有限公司设立重庆城市更新基金，首期规模50亿元。"
+               "我委与重庆大学建筑城规学院共建城市更新研究中心。加大基金支持力度。\n")
+    assert v.node("重庆城市更新基金", "Institution") is not None
+    assert v.node("城市更新研究中心", "Institution") is not None
+    assert v.node("基金支持力度") is None and v.node("基金") is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Context
-from kg.extract.mentions import (FUND_END, EVENT_END, EVENT_SUFFIX, PROG_END, PROG_SUFFIX, INNER, TRIG, Mention, Recognizer,
+from kg.extract.mentions import (FUND_END, EVENT_END, EVENT_SUFFIX, LEX, PROG_END, PROG_SUFFIX, INNER, TRIG, Mention, Recognizer, alt,
                                  _clause_end, book_titles, clean_name, policy_kind, policy_name)
 from kg.extract.names import gazetteer
 from kg.extract.spans import Cover, Intervals
@@ -53,8 +53,8 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     ms += bodies
     ms += universities
     ms += rec.institutions()
-    for t in TRIG["support"].finditer(text):
-        # in the slot after 支持 any institution ending counts (之江实验室), not only the strong ones
+    for t in SLOT_VERBS.finditer(text):
+        # in the slot after 支持 or 设立 any institution ending counts (之江实验室, 重庆城市更新基金), not only the strong ones
         ms += rec.institutions(t.end(), _clause_end(text, t.end()), strict=False)
     ms += rec.group_names(bodies + universities)
     ms += rec.quoted()
@@ -85,6 +85,8 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
 
 # recognisers that need a context (a quote, a list, a verb before): a name they found is not found
 # again by itself where it is written bare, unlike names found by their ending
+# verbs after which any institution ending names one (kg/data/lexicon.toml: support, establish)
+SLOT_VERBS = re.compile(alt(LEX["triggers"]["support"] + LEX["triggers"]["establish"]))
 BY_CONTEXT = {"quoted", "listed_product", "listed_programme", "lead", "participate", "fund", "organize", "group"}
 
 

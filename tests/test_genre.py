@@ -586,3 +586,12 @@ def test_what_is_set_up_is_named_by_any_institution_ending():
     assert v.node("重庆城市更新基金", "Institution") is not None
     assert v.node("城市更新研究中心", "Institution") is not None
     assert v.node("基金支持力度") is None and v.node("基金") is None
+
+
+def test_an_ending_followed_closely_by_another_ends_nothing_yet():
+    v = letter("湖南省市场监督管理局关于第521号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、长沙市、株洲市纳入国家食品安全示范城市创建试点。召开座谈会暨培训会。召开全省科技工作座谈会暨培训会。\n")
+    assert v.node("国家食品安全示范城市创建试点", "Program") is not None
+    assert v.node("国家食品安全示范城市") is None
+    assert v.node("全省科技工作座谈会暨培训会", "Event") is not None
+    assert v.node("座谈会暨培训会") is None          # no name before the first ending: a generic meeting

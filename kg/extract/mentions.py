@@ -532,6 +532,10 @@ class Recognizer:
                 m = end_re.search(self.text, pos, clause_end)
                 if not m:
                     break
+                # an ending followed closely by another ends nothing yet: 国家食品安全示范城市|创建|试点
+                while m.start() - pos >= 2 and (nxt := end_re.search(self.text, m.end(), min(clause_end, m.end() + 12))) is not None \
+                        and GLUED_WORDS.fullmatch(self.text, m.end(), nxt.start()):
+                    m = nxt
                 start = pos
                 while start < m.end() and self.text[start] in "、和及了“":
                     start += 1
@@ -730,6 +734,7 @@ _UNQUOTED_ABOUT = re.compile(rf"(?:制定|出台|印发|发布|制发|颁布)(?:
 
 CLAUSE_END = re.compile(r"[，,。；;！？\n：:]")
 TITLE_OPENING = re.compile(r"^《[^《》\n]{2,40}》")
+GLUED_WORDS = re.compile(rf"(?:(?![、和及与等的])[{CJK}]){{0,4}}")
 
 
 def _clause_end(text: str, pos: int) -> int:

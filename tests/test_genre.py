@@ -595,3 +595,14 @@ def test_an_ending_followed_closely_by_another_ends_nothing_yet():
     assert v.node("国家食品安全示范城市") is None
     assert v.node("全省科技工作座谈会暨培训会", "Event") is not None
     assert v.node("座谈会暨培训会") is None          # no name before the first ending: a generic meeting
+
+
+def test_a_joint_official_letter_is_a_policy_and_a_fund_named_by_a_bare_资金():
+    v = letter("国家林业和草原局关于第2145号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
+               "一、我局会同自然资源部联合印发《关于做好自然保护区范围及功能分区优化调整前期有关工作的函》。"
+               "2020年中央财政安排林业草原生态保护恢复资金约80亿元，安排补助资金100万元，下达中央财政资金50万元。\n")
+    letter_ = "关于做好自然保护区范围及功能分区优化调整前期有关工作的函"
+    assert v.node(letter_, "Policy").kind == "letter"
+    assert {("国家林业和草原局", letter_), ("中华人民共和国自然资源部", letter_)} <= v.rels("ISSUED")
+    assert v.node("林业草原生态保护恢复资金", "Program").kind == "special_fund"
+    assert v.node("补助资金") is None and v.node("中央财政资金") is None

@@ -67,7 +67,11 @@ for _w in LEFT_STOPS:
     STOPS_BY_LAST.setdefault(_w[-1], []).append(_w)   # a stop is looked up by the character it ends with
 INST_RE = re.compile(alt(INST_SUFFIX))
 PROG_END = re.compile(rf"(?:{alt(PROG_SUFFIX)}){VERSION}")
-FUND_END = re.compile(alt(k for k, v in PROG_SUFFIX.items() if v == "special_fund"))
+# a fund named by a bare 资金 after a verb that allocates it (安排林业草原生态保护恢复资金): a long enough
+# name only (安排补助资金, 下达中央财政资金 name no fund)
+BARE_FUND = {w: 6 for w in LEX["words"]["bare_fund_endings"]}
+FUND_TABLE = {**{w: "special_fund" for w in BARE_FUND}, **PROG_SUFFIX}
+FUND_END = re.compile(alt([k for k, v in PROG_SUFFIX.items() if v == "special_fund"] + list(BARE_FUND)))
 EVENT_END = re.compile(alt(EVENT_SUFFIX))
 TRIG = {k: re.compile(alt(v)) for k, v in LEX["triggers"].items()}
 RECURRING = re.compile(alt(LEX["words"]["recurring"]))  # 持续举办…培训班 is a programme, not one event
@@ -518,9 +522,11 @@ class Recognizer:
         a = verb.end() + (1 if self.text[verb.end():verb.end() + 1] == "了" else 0)
         return a if a < pos and re.fullmatch(rf"[{CJK}A-Za-z0-9]+", self.text[a:pos]) else None
 
-    def after_trigger(self, trigger: str, label: str, end_re: re.Pattern, table: dict) -> list[Mention]:
+    def after_trigger(self, trigger: str, label: str, end_re: re.Pattern, table: dict,
+                      min_core: dict | None = None) -> list[Mention]:
         """Unquoted names that follow a trigger verb and end with a typed suffix:
-        召开…第一次会议 (Event), 启动…试点 (Program)."""
+        召开…第一次会议 (Event), 启动…试点 (Program); `min_core`: endings whose names need more
+        than two characters before them."""
         out = []
         named = self.named_spans()
         for t in TRIG[trigger].finditer(self.text):
@@ -569,7 +575,7 @@ class Recognizer:
                     name = program_name(name)
                 if label == "Event" and RECURRING.search(self.text, max(0, t.start() - 6), t.start()):
                     lab, kind = "Program", "training" if kind == "training" else kind
-                if len(name) - len(m.group(0)) >= 2 and not is_generic(name, m.group(0)) \
+                if len(name) - len(m.group(0)) >= (min_core or {}).get(m.group(0), 2) and not is_generic(name, m.group(0)) \
                         and not self.inside_protected(start, m.end()):
                     out.append(Mention(start, m.end(), seg, lab, name, kind, source=trigger))
                 pos = m.end()

@@ -606,3 +606,16 @@ def test_a_joint_official_letter_is_a_policy_and_a_fund_named_by_a_bare_资金()
     assert {("国家林业和草原局", letter_), ("中华人民共和国自然资源部", letter_)} <= v.rels("ISSUED")
     assert v.node("林业草原生态保护恢复资金", "Program").kind == "special_fund"
     assert v.node("补助资金") is None and v.node("中央财政资金") is None
+
+
+def test_offices_of_the_state_council_a_headings_number_state_owned_firms_and_glued_programme_words():
+    v = letter("中华人民共和国民政部关于十三届全国人大四次会议第1472号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "（一）中欧班列集结中心建设。\n"
+               "我部与财政部联合实施居家和社区基本养老服务提升行动项目。工业和信息化部、民政部联合开展智慧健康养老应用试点示范。"
+               "全国老龄办、国务院医改办、国务院法制办参与。鄂尔多斯市国有资产投资控股集团有限公司出资2亿元。\n")
+    for body in ("全国老龄工作委员会办公室", "国务院深化医药卫生体制改革领导小组办公室", "国务院法制办公室"):
+        assert v.node(body, "Agency") is not None, body
+    assert v.node("中欧班列集结中心", "Institution") is not None and v.node("（一）中欧班列集结中心") is None
+    assert v.node("鄂尔多斯市国有资产投资控股集团有限公司", "Institution") is not None
+    assert ("中华人民共和国民政部", "居家和社区基本养老服务提升行动项目") in v.rels("LEADS")
+    assert v.node("智慧健康养老应用试点示范", "Program") is not None

@@ -350,6 +350,8 @@ class Recognizer:
                 start += 1    # an opening quote whose name runs past this ending
             if (q := QUOTE_THEN_STOP.search(self.text, start, end)) is not None:
                 start = q.end()   # 依托“苏州综合金融服务平台”向|银行: a quoted name, a verb's object, then this one
+            if (num := LIST_NUMBER.match(self.text, start, m.start())) is not None:
+                start = num.end()     # （一）|中欧班列集结中心建设: a heading's number is no part of a name
             name = clean_name(self.text[start:end])
             if len(name) - len(suffix) < 2 or is_generic(name, suffix) or COUNTED.match(name) \
                     or (_ends_generic(name[: len(name) - len(suffix)]) and is_generic(self._bare(name, suffix), suffix)):
@@ -542,8 +544,11 @@ class Recognizer:
                 while m.start() - pos >= 2 and (nxt := end_re.search(self.text, m.end(), min(clause_end, m.end() + 12))) is not None \
                         and GLUED_WORDS.fullmatch(self.text, m.end(), nxt.start()):
                     m = nxt
+                end = m.end()
+                if label == "Program" and (glued := PROG_GLUED_TAIL.match(self.text, end)) is not None:
+                    end = glued.end()      # 居家和社区基本养老服务提升行动|项目, 智慧健康养老应用试点|示范
                 start = pos
-                while start < m.end() and self.text[start] in "、和及了“":
+                while start < end and self.text[start] in "、和及了“":
                     start += 1
                 if (cnt := COUNTED_AT.match(self.text, start, m.start())) is not None:
                     start = cnt.end()      # 开展了10处国家公园体制试点: the count is not the name
@@ -556,19 +561,19 @@ class Recognizer:
                         if m.start() - v.end() >= 2:     # 开展绿色矿山创建|行动: a verb inside the name stays
                             start = v.end()
                 # …培训 of 培训计划 ends a programme's name, not an event's
-                if label == "Event" and PROG_END.match(self.text, m.end()):
+                if label == "Event" and PROG_END.match(self.text, end):
                     break
-                seg = self.text[start:m.end()]
+                seg = self.text[start:end]
                 if label == "Program" and "、" in seg:
                     start += seg.rindex("、") + 1
-                    seg = self.text[start:m.end()]
+                    seg = self.text[start:end]
                 # a title may open an event's name: 召开《陕西省秦岭生态环境保护条例（修订草案）》立法论证会
                 plain = TITLE_OPENING.sub("", seg, 1) if label == "Event" else seg
                 if re.search(r"[“”《》]", plain) or len(seg) > 60 or len(plain) > 40 or len(plain) - len(m.group(0)) < 2:
                     break
                 if "的" in seg:
                     start += seg.rindex("的") + 1
-                    seg = self.text[start:m.end()]
+                    seg = self.text[start:end]
                 name = clean_name(seg)
                 lab, kind = label, table.get(m.group(0), "")
                 if label == "Program":
@@ -576,9 +581,9 @@ class Recognizer:
                 if label == "Event" and RECURRING.search(self.text, max(0, t.start() - 6), t.start()):
                     lab, kind = "Program", "training" if kind == "training" else kind
                 if len(name) - len(m.group(0)) >= (min_core or {}).get(m.group(0), 2) and not is_generic(name, m.group(0)) \
-                        and not self.inside_protected(start, m.end()):
-                    out.append(Mention(start, m.end(), seg, lab, name, kind, source=trigger))
-                pos = m.end()
+                        and not self.inside_protected(start, end):
+                    out.append(Mention(start, end, seg, lab, name, kind, source=trigger))
+                pos = end
                 if self.text[pos: pos + 1] not in "、和及":
                     break
         return out
@@ -740,6 +745,7 @@ _UNQUOTED_ABOUT = re.compile(rf"(?:制定|出台|印发|发布|制发|颁布)(?:
 
 CLAUSE_END = re.compile(r"[，,。；;！？\n：:]")
 TITLE_OPENING = re.compile(r"^《[^《》\n]{2,40}》")
+PROG_GLUED_TAIL = re.compile(alt(LEX["words"]["programme_glued_tails"]) + rf"(?![{CJK}])")
 GLUED_WORDS = re.compile(rf"(?:(?![、和及与等的])[{CJK}]){{0,4}}")
 
 

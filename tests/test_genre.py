@@ -619,3 +619,11 @@ def test_offices_of_the_state_council_a_headings_number_state_owned_firms_and_gl
     assert v.node("鄂尔多斯市国有资产投资控股集团有限公司", "Institution") is not None
     assert ("中华人民共和国民政部", "居家和社区基本养老服务提升行动项目") in v.rels("LEADS")
     assert v.node("智慧健康养老应用试点示范", "Program") is not None
+
+
+def test_a_relative_date_before_the_subject_and_a_joint_host_after_联合():
+    v = letter("鄂尔多斯市能源局关于第87号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、远景科技集团在我市建设的鄂尔多斯零碳产业园已入驻企业12家。同年9月，我局承办2022鄂尔多斯氢能产业发展大会。"
+               "我局联合内蒙古工业大学举办全市氢能技术培训班。\n")
+    assert v.rels("ORGANIZED") == {("鄂尔多斯市能源局", "2022鄂尔多斯氢能产业发展大会"), ("鄂尔多斯市能源局", "全市氢能技术培训班"),
+                                   ("内蒙古工业大学", "全市氢能技术培训班")}

@@ -12,7 +12,7 @@ from kg.records import Node, norm
 
 LEX = data.load("lexicon")
 ADVERBIALS = alt(LEX["sentence"]["leading_adverbials"])
-LEAD_IN = re.compile(rf"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]\s*)?(?:(?:{ADVERBIALS}|(?:根据|按照|依据|围绕|针对|为了|为)[^，,。]{{2,30}}[，,]|\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:以来)?|“[^”]{{2,8}}”(?:期间|以来))[，,、\s]*)*")
+LEAD_IN = re.compile(rf"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]\s*)?(?:(?:{ADVERBIALS}|(?:根据|按照|依据|围绕|针对|为了|为)[^，,。]{{2,30}}[，,]|(?:\d{{4}}年|(?:同|当|次|今|去|上|本)年)?(?:\d{{1,2}}月(?:份)?)?(?:\d{{1,2}}日)?(?:以来)?(?<=[年月日来份])|“[^”]{{2,8}}”(?:期间|以来))[，,、\s]*)*")
 CLAUSE_SEP = re.compile(r"[，,；;：:]")
 ISSUE_WORD = re.compile(alt(LEX['triggers']['issue'] + LEX['triggers']['pass']))
 ISSUE_TAIL = re.compile(rf"(?:{ISSUE_WORD.pattern})(?:了|的)?\s*$")
@@ -263,13 +263,19 @@ def _leads(doc, sent, ms, subj, partners):
                 SELECTS.search(re.sub(r"“[^”]*”[、和及]\s*$", "", doc.raw.text[sent.start:m.start])):
             # 与X联合开展/共同设立…: each body leads it; 我局联合县人社局实施…: so do the bodies after 联合
             joint = partners if re.search(r"联合|共同|携手", doc.raw.text[sent.start:m.start]) else []
-            for j in JOINT.finditer(doc.raw.text, a, m.start):
-                pos = j.end()
-                while (x := next((y for y in ms if y.start == pos and y.label in SUBJECT_LABELS), None)) is not None:
-                    joint = joint + [doc.node_for(x)]
-                    pos = x.end + (1 if doc.raw.text[x.end:x.end + 1] in "、和及" else 0)
-            for who in [*subj, *joint]:
+            for who in [*subj, *joint, *_joined_after_联合(doc, ms, a, m.start)]:
                 doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
+
+
+def _joined_after_联合(doc, ms, a: int, b: int) -> list:
+    """我局联合县人社局、县财政局实施…: the bodies listed right after 联合 in text[a:b] act with the subject."""
+    text, out = doc.raw.text, []
+    for j in JOINT.finditer(text, a, b):
+        pos = j.end()
+        while (x := next((y for y in ms if y.start == pos and y.label in SUBJECT_LABELS), None)) is not None:
+            out.append(doc.node_for(x))
+            pos = x.end + (1 if text[x.end:x.end + 1] in "、和及" else 0)
+    return out
 
 
 def _organized(doc, sent, ms, subj, partners):
@@ -283,6 +289,7 @@ def _organized(doc, sent, ms, subj, partners):
             # a body joined by 与 before the verb hosts it too: (教育部)与联合国教科文组织在北京召开…
             co = [doc.node_for(x) for x in ms if x.start < m.start and x.label in SUBJECT_LABELS
                   and text[x.start - 1:x.start] in "与同和" and a <= x.start]
+            co += _joined_after_联合(doc, ms, a, m.start)     # 我局联合省林科院举办…: both host it
             if by is not None:
                 # 由省委组织部、省人社厅联合主办的…大赛: the bodies after 由 host it, not the sentence's subject
                 hosts = [doc.node_for(x) for x in ms if by.start() < x.start and x.end <= by.end() and x.label in SUBJECT_LABELS]

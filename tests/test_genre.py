@@ -627,3 +627,15 @@ def test_a_relative_date_before_the_subject_and_a_joint_host_after_联合():
                "我局联合内蒙古工业大学举办全市氢能技术培训班。\n")
     assert v.rels("ORGANIZED") == {("鄂尔多斯市能源局", "2022鄂尔多斯氢能产业发展大会"), ("鄂尔多斯市能源局", "全市氢能技术培训班"),
                                    ("内蒙古工业大学", "全市氢能技术培训班")}
+
+
+def test_joint_laboratories_projects_run_by_name_and_counts_that_name_nothing():
+    v = letter("中华人民共和国国家卫生和计划生育委员会关于十二届全国人大四次会议第5863号建议的答复\n\n张某代表：\n"
+               "您提出的《关于某事的建议》收悉。\n一、我委与中国林业科学研究院亚热带林业研究所共建油茶良种选育联合实验室。"
+               "我委指导中国老龄事业发展基金会设立社区养老服务专项基金。我委会同教育部等部门实施农村订单定向医学生免费培养项目。"
+               "实施一批重点项目。深圳市罗湖区整合区属5家医院组建罗湖医院集团。\n")
+    assert v.node("油茶良种选育联合实验室", "Institution") is not None
+    assert v.node("社区养老服务专项基金").label == "Program"          # one node: a special fund is a programme
+    assert ("中华人民共和国国家卫生和计划生育委员会", "农村订单定向医学生免费培养项目") in v.rels("LEADS")
+    assert not any("重点项目" in n for n in v.names("Program"))
+    assert v.node("深圳市罗湖区整合区属5家医院") is None and v.node("罗湖医院集团", "Institution") is not None

@@ -71,7 +71,12 @@ PROG_END = re.compile(rf"(?:{alt(PROG_SUFFIX)}){VERSION}")
 # name only (安排补助资金, 下达中央财政资金 name no fund)
 BARE_FUND = {w: 6 for w in LEX["words"]["bare_fund_endings"]}
 FUND_TABLE = {**{w: "special_fund" for w in BARE_FUND}, **PROG_SUFFIX}
+BARE_PROGRAMME = {w: 6 for w in LEX["words"]["bare_programme_endings"]}
+CATEGORY_OPENINGS = tuple(LEX["words"]["category_openings"])
+LEAD_TABLE = {**{w: "project" for w in BARE_PROGRAMME}, **PROG_SUFFIX}
+LEAD_END = re.compile(rf"(?:{alt(list(PROG_SUFFIX) + list(BARE_PROGRAMME))}){VERSION}")
 FUND_END = re.compile(alt([k for k, v in PROG_SUFFIX.items() if v == "special_fund"] + list(BARE_FUND)))
+FUND_NAME_END = re.compile(rf"(?:{alt(k for k, v in PROG_SUFFIX.items() if v == 'special_fund')})$")   # 专项基金: a programme
 EVENT_END = re.compile(alt(EVENT_SUFFIX))
 TRIG = {k: re.compile(alt(v)) for k, v in LEX["triggers"].items()}
 RECURRING = re.compile(alt(LEX["words"]["recurring"]))  # 持续举办…培训班 is a programme, not one event
@@ -101,6 +106,7 @@ PARK_BODY = re.compile(r"管委会|管理委员会")
 TOWN_BODY = re.compile(r"(?P<kind>镇|乡|街道)(?P<unit>人民政府|政府|党委|办事处)")
 JOINS = re.compile(alt(LEX["triggers"]["attend"]))   # 组织我国选手参加第45届世界技能大赛: the event starts after the verb
 COUNTED = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座]")   # 12家银行: a count
+COUNT_INSIDE = re.compile(r"\d+\s*[家个所名位座]")    # 区属5家医院: a count of things, not a name
 COUNTED_AT = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座处项]")
 NATIONAL_OPENINGS = ("中国", "中华")
 INNER_STOPS = "和经"     # stops that also occur in names right after a place (乐山嘉和…, 福建省数字经济…)
@@ -353,7 +359,8 @@ class Recognizer:
             if (num := LIST_NUMBER.match(self.text, start, m.start())) is not None:
                 start = num.end()     # （一）|中欧班列集结中心建设: a heading's number is no part of a name
             name = clean_name(self.text[start:end])
-            if len(name) - len(suffix) < 2 or is_generic(name, suffix) or COUNTED.match(name) \
+            if len(name) - len(suffix) < 2 or is_generic(name, suffix) or COUNTED.match(name) or COUNT_INSIDE.search(name) \
+                    or (not strict and FUND_NAME_END.search(name)) \
                     or (_ends_generic(name[: len(name) - len(suffix)]) and is_generic(self._bare(name, suffix), suffix)):
                 continue
             if (start, end) in self.named_spans().exact or self.named_spans().inside(start, end):
@@ -580,6 +587,9 @@ class Recognizer:
                     name = program_name(name)
                 if label == "Event" and RECURRING.search(self.text, max(0, t.start() - 6), t.start()):
                     lab, kind = "Program", "training" if kind == "training" else kind
+                bare = m.group(0) in (min_core or {})
+                if bare and name.startswith(CATEGORY_OPENINGS):
+                    break          # 推进重大基础设施建设项目: a category of projects
                 if len(name) - len(m.group(0)) >= (min_core or {}).get(m.group(0), 2) and not is_generic(name, m.group(0)) \
                         and not self.inside_protected(start, end):
                     out.append(Mention(start, end, seg, lab, name, kind, source=trigger))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Context
-from kg.extract.mentions import (BARE_FUND, FUND_END, FUND_TABLE, EVENT_END, EVENT_SUFFIX, LEX, PROG_END, PROG_SUFFIX, INNER, TRIG, Mention, Recognizer, alt,
+from kg.extract.mentions import (BARE_FUND, BARE_PROGRAMME, LEAD_END, LEAD_TABLE, FUND_END, FUND_TABLE, EVENT_END, EVENT_SUFFIX, LEX, PROG_END, PROG_SUFFIX, INNER, TRIG, Mention, Recognizer, alt,
                                  _clause_end, book_titles, clean_name, policy_kind, policy_name)
 from kg.extract.names import gazetteer
 from kg.extract.spans import Cover, Intervals
@@ -59,8 +59,8 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     ms += rec.group_names(bodies + universities)
     ms += rec.quoted()
     ms += rec.after_trigger("organize", "Event", EVENT_END, EVENT_SUFFIX)
-    ms += rec.after_trigger("lead", "Program", PROG_END, PROG_SUFFIX)
-    ms += rec.after_trigger("participate", "Program", PROG_END, PROG_SUFFIX)
+    ms += rec.after_trigger("lead", "Program", LEAD_END, LEAD_TABLE, BARE_PROGRAMME)
+    ms += rec.after_trigger("participate", "Program", PROG_END, PROG_SUFFIX)     # 纳入…项目: a category of projects
     ms += rec.after_trigger("fund", "Program", FUND_END, FUND_TABLE, BARE_FUND)
     ms += rec.unquoted_policies()
     ms += rec.ordinal_events()

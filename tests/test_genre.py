@@ -639,3 +639,11 @@ def test_joint_laboratories_projects_run_by_name_and_counts_that_name_nothing():
     assert ("中华人民共和国国家卫生和计划生育委员会", "农村订单定向医学生免费培养项目") in v.rels("LEADS")
     assert not any("重点项目" in n for n in v.names("Program"))
     assert v.node("深圳市罗湖区整合区属5家医院") is None and v.node("罗湖医院集团", "Institution") is not None
+
+
+def test_institutions_counted_after_their_ending_are_a_category_and_a_photography_show_is_an_event():
+    v = letter("平遥县文物局关于第12号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、目前已与埃及、约旦等国建立双边技术转移中心7个，建成县级电子商务公共服务中心15个。"
+               "依托平遥国际摄影大展等文化品牌。\n")
+    assert v.node("双边技术转移中心") is None and v.node("县级电子商务公共服务中心") is None
+    assert v.node("平遥国际摄影大展", "Event") is not None

@@ -106,6 +106,7 @@ PARK_BODY = re.compile(r"管委会|管理委员会")
 TOWN_BODY = re.compile(r"(?P<kind>镇|乡|街道)(?P<unit>人民政府|政府|党委|办事处)")
 JOINS = re.compile(alt(LEX["triggers"]["attend"]))   # 组织我国选手参加第45届世界技能大赛: the event starts after the verb
 COUNTED = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座]")   # 12家银行: a count
+COUNTED_AFTER = re.compile(r"\s*[\d一二三四五六七八九十百千万余多]+\s*[个家所座处]")   # 建立双边技术转移中心7个: counted, a category
 COUNT_INSIDE = re.compile(r"\d+\s*[家个所名位座]")    # 区属5家医院: a count of things, not a name
 COUNTED_AT = re.compile(r"[\d一二三四五六七八九十百千万余多几数]+\s*[家个所名位项类批座处项]")
 NATIONAL_OPENINGS = ("中国", "中华")
@@ -360,6 +361,7 @@ class Recognizer:
                 start = num.end()     # （一）|中欧班列集结中心建设: a heading's number is no part of a name
             name = clean_name(self.text[start:end])
             if len(name) - len(suffix) < 2 or is_generic(name, suffix) or COUNTED.match(name) or COUNT_INSIDE.search(name) \
+                    or COUNTED_AFTER.match(self.text, end) \
                     or (not strict and FUND_NAME_END.search(name)) \
                     or (_ends_generic(name[: len(name) - len(suffix)]) and is_generic(self._bare(name, suffix), suffix)):
                 continue

@@ -647,3 +647,13 @@ def test_institutions_counted_after_their_ending_are_a_category_and_a_photograph
                "依托平遥国际摄影大展等文化品牌。\n")
     assert v.node("双边技术转移中心") is None and v.node("县级电子商务公共服务中心") is None
     assert v.node("平遥国际摄影大展", "Event") is not None
+
+
+def test_a_later_clause_opened_by_a_body_has_that_body_as_its_subject():
+    v = letter("国家林业和草原局关于第2145号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
+               "一、中共中央办公厅、国务院办公厅印发《建立国家公园体制总体方案》后，国家林业和草原局组织开展国家公园体制试点。\n")
+    assert v.rels("LEADS") == {("国家林业和草原局", "国家公园体制试点")}
+    assert ("中华人民共和国国务院办公厅", "建立国家公园体制总体方案") in v.rels("ISSUED")
+    v = letter("湖北省科学技术厅关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
+               "一、2019年，科技部印发通知，省财政厅举办全省科技金融对接会。\n")
+    assert v.rels("ORGANIZED") == {("湖北省财政厅", "全省科技金融对接会")}

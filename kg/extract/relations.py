@@ -107,6 +107,32 @@ def _clause_start(text: str, sent_start: int, pos: int) -> int:
     return i
 
 
+def _clause_subject(doc, sent, ms, a: int) -> list[Node]:
+    """The bodies that open a later clause of the sentence and act in it: 中共中央办公厅…印发《…》后，
+    国家林业和草原局组织开展…: the clause's own subject, not the sentence's."""
+    if a <= sent.start:
+        return []
+    text = doc.raw.text
+    lead = LEAD_IN.match(text[a:sent.end])
+    pos = a + (lead.end() if lead else 0)
+    out = []
+    for m in ms:
+        if m.start < pos:
+            continue
+        if m.start != pos or m.label not in SUBJECT_LABELS:
+            break
+        out.append(doc.node_for(m))
+        pos = m.end
+        if text[pos: pos + 1] in "、和":
+            pos += 1
+        else:
+            break
+    # a body that acts: a verb follows it (not 的, nor a list going on, nor the clause's end)
+    if out and (text[pos: pos + 1] in "的、，,。；;" or pos >= sent.end):
+        return []
+    return out
+
+
 def _bodies_in(doc, ms, a, b):
     return [doc.node_for(m) for m in ms if a <= m.start and m.end <= b and m.label in SUBJECT_LABELS]
 
@@ -263,7 +289,7 @@ def _leads(doc, sent, ms, subj, partners):
                 SELECTS.search(re.sub(r"“[^”]*”[、和及]\s*$", "", doc.raw.text[sent.start:m.start])):
             # 与X联合开展/共同设立…: each body leads it; 我局联合县人社局实施…: so do the bodies after 联合
             joint = partners if re.search(r"联合|共同|携手", doc.raw.text[sent.start:m.start]) else []
-            for who in [*subj, *joint, *_joined_after_联合(doc, ms, a, m.start)]:
+            for who in [*(_clause_subject(doc, sent, ms, a) or subj), *joint, *_joined_after_联合(doc, ms, a, m.start)]:
                 doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
 
 
@@ -290,12 +316,15 @@ def _organized(doc, sent, ms, subj, partners):
             co = [doc.node_for(x) for x in ms if x.start < m.start and x.label in SUBJECT_LABELS
                   and text[x.start - 1:x.start] in "与同和" and a <= x.start]
             co += _joined_after_联合(doc, ms, a, m.start)     # 我局联合省林科院举办…: both host it
-            if by is not None:
-                # 由省委组织部、省人社厅联合主办的…大赛: the bodies after 由 host it, not the sentence's subject
-                hosts = [doc.node_for(x) for x in ms if by.start() < x.start and x.end <= by.end() and x.label in SUBJECT_LABELS]
-                if hosts:
-                    subj, co = hosts, []
-            for who in [*subj, *co]:
+            # 由省委组织部、省人社厅联合主办的…大赛: the bodies after 由 host it, not the sentence's subject;
+            # else the bodies opening the event's clause, else the sentence's subject
+            by_hosts = [doc.node_for(x) for x in ms if by.start() < x.start and x.end <= by.end()
+                        and x.label in SUBJECT_LABELS] if by is not None else []
+            if by_hosts:
+                hosts, co = by_hosts, []
+            else:
+                hosts = _clause_subject(doc, sent, ms, a) or subj
+            for who in [*hosts, *co]:
                 doc.add_rel("ORGANIZED", who, doc.node_for(m), sent.start, sent.end)
 
 

@@ -657,3 +657,12 @@ def test_a_later_clause_opened_by_a_body_has_that_body_as_its_subject():
     v = letter("湖北省科学技术厅关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
                "一、2019年，科技部印发通知，省财政厅举办全省科技金融对接会。\n")
     assert v.rels("ORGANIZED") == {("湖北省财政厅", "全省科技金融对接会")}
+
+
+def test_a_body_right_before_a_programme_runs_it_and_a_plan_named_for_a_programme_carries_it_out():
+    v = letter("广东省通信管理局关于第1187号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
+               "一、落实工业和信息化部“信号升格”专项行动，我局会同省工业和信息化厅联合印发《广东省“信号升格”专项行动实施方案（2024—2025年）》。\n")
+    campaign = v.node("“信号升格”专项行动", "Program").name
+    plan = v.node("广东省“信号升格”专项行动实施方案（2024—2025年）", "Policy").name
+    assert v.rels("LEADS") == {("中华人民共和国工业和信息化部", campaign)}      # carried out here, run by the ministry
+    assert (plan, campaign) in v.rels("IMPLEMENTS")

@@ -281,9 +281,12 @@ def _preceded_by(text: str, a: int, start: int, words: tuple[str, ...]) -> bool:
 
 
 def _leads(doc, sent, ms, subj, partners):
-    for m in ms:
+    for i, m in enumerate(ms):
         if m.label != "Program":
             continue
+        # a body written right before a programme runs it: 落实工业和信息化部“信号升格”专项行动
+        for who in _bodies_right_before(doc, ms[:i], m.start):
+            doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
         a = _clause_start(doc.raw.text, sent.start, m.start)
         if _preceded_by(doc.raw.text, a, m.start, ACT_WORDS) or \
                 SELECTS.search(re.sub(r"“[^”]*”[、和及]\s*$", "", doc.raw.text[sent.start:m.start])):
@@ -459,7 +462,23 @@ IMPLEMENTING_KINDS = tuple(LEX["words"]["implementing_kinds"])
 
 def _implementing_titles(doc) -> None:
     """A letter's policy named 关于X的实施意见 (实施方案, 实施细则…) carries out the policy on the same X
-    it cites under another kind (…关于X的指导意见): the implementing document of a lower level."""
+    it cites under another kind (…关于X的指导意见): the implementing document of a lower level; a plan
+    named for a programme (广东省“信号升格”专项行动实施方案) carries out that programme."""
+    programmes = {norm(m.name): m for m in doc.mentions if m.label == "Program" and len(norm(m.name)) >= 4}
+    if programmes:
+        for m in doc.mentions:
+            if m.label != "Policy":
+                continue
+            name = norm(m.name)
+            for kind in IMPLEMENTING_KINDS:
+                i = name.find(kind)
+                if i <= 0:
+                    continue
+                head = name[:i]
+                prog = next((p for k, p in programmes.items() if head.endswith(k)), None)
+                if prog is not None:
+                    doc.add_rel("IMPLEMENTS", doc.node_for(m), doc.node_for(prog), m.start, m.end)
+                    break
     by_topic: dict[str, list] = {}
     for m in doc.mentions:
         if m.label == "Policy" and (t := TOPIC_TITLE.search(m.name)) is not None:

@@ -666,3 +666,15 @@ def test_a_body_right_before_a_programme_runs_it_and_a_plan_named_for_a_programm
     plan = v.node("广东省“信号升格”专项行动实施方案（2024—2025年）", "Policy").name
     assert v.rels("LEADS") == {("中华人民共和国工业和信息化部", campaign)}      # carried out here, run by the ministry
     assert (plan, campaign) in v.rels("IMPLEMENTS")
+
+
+def test_lists_of_programmes_are_led_alike_and_what_is_carried_out_may_name_its_issuers():
+    v = letter("江西省林业局关于第215号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、2014年起，我局与省财政厅联合实施平遥城墙保护维修工程和古城传统民居保护修缮试点工程。"
+               "为贯彻落实国家林业和草原局、国家发展改革委、财政部联合印发的《加快油茶产业发展三年行动方案（2023—2025年）》，"
+               "省委办公厅、省政府办公厅印发《江西省油茶产业高质量发展三年行动计划（2023—2025年）》。\n")
+    for prog in ("平遥城墙保护维修工程", "古城传统民居保护修缮试点工程"):
+        assert {("江西省林业局", prog), ("江西省财政厅", prog)} <= v.rels("LEADS"), prog
+    plan, national = "江西省油茶产业高质量发展三年行动计划（2023—2025年）", "加快油茶产业发展三年行动方案（2023—2025年）"
+    assert (v.node(plan).name, v.node(national).name) in v.rels("IMPLEMENTS")
+    assert ("中华人民共和国财政部", v.node(national).name) in v.rels("ISSUED")

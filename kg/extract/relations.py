@@ -12,7 +12,7 @@ from kg.records import Node, norm
 
 LEX = data.load("lexicon")
 ADVERBIALS = alt(LEX["sentence"]["leading_adverbials"])
-LEAD_IN = re.compile(rf"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]\s*)?(?:(?:{ADVERBIALS}|(?:根据|按照|依据|围绕|针对|为了|为)[^，,。]{{2,30}}[，,]|(?:\d{{4}}年|(?:同|当|次|今|去|上|本)年)?(?:\d{{1,2}}月(?:份)?)?(?:\d{{1,2}}日)?(?:以来)?(?<=[年月日来份])|“[^”]{{2,8}}”(?:期间|以来))[，,、\s]*)*")
+LEAD_IN = re.compile(rf"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]\s*)?(?:(?:{ADVERBIALS}|(?:根据|按照|依据|围绕|针对|为了|为)[^，,。]{{2,30}}[，,]|(?:\d{{4}}年|(?:同|当|次|今|去|上|本)年)?(?:\d{{1,2}}月(?:份)?)?(?:\d{{1,2}}日)?(?:以来|起|开始)?(?<=[年月日来份起始])|“[^”]{{2,8}}”(?:期间|以来))[，,、\s]*)*")
 CLAUSE_SEP = re.compile(r"[，,；;：:]")
 ISSUE_WORD = re.compile(alt(LEX['triggers']['issue'] + LEX['triggers']['pass']))
 ISSUE_TAIL = re.compile(rf"(?:{ISSUE_WORD.pattern})(?:了|的)?\s*$")
@@ -240,8 +240,9 @@ def _passive_issuers(doc, sent, ms, m) -> list:
     return [doc.node_for(body)]
 
 
-# 贯彻落实《A》, 按照大连市水务局《A》: the verb, perhaps the body that issued A, then A (and the titles listed with it)
-IMPLEMENT_TAIL = re.compile(rf"(?:{alt(LEX['triggers']['implement'] + LEX['triggers']['basis'])})[^，,。；;：:《》“”\s]{{0,16}}"
+# 贯彻落实《A》, 按照大连市水务局《A》, 贯彻落实X、Y联合印发的《A》: the verb, perhaps the bodies that issued A, then A
+# (and the titles listed with it)
+IMPLEMENT_TAIL = re.compile(rf"(?:{alt(LEX['triggers']['implement'] + LEX['triggers']['basis'])})[^，,。；;：:《》“”\s]{{0,40}}"
                             rf"\s*(?:《[^》]*》[、和及]?\s*)*$")
 
 
@@ -253,7 +254,10 @@ def _implements(doc, sent, ms, subj, partners):
     prev_end = sent.start
     for m in policies:
         window = text[prev_end:m.start]
-        if IMPLEMENT_TAIL.search(text[sent.start:m.start]) and not ISSUE_TAIL.search(window):
+        cite = IMPLEMENT_TAIL.search(text, sent.start, m.start)
+        issue = ISSUE_TAIL.search(window)
+        # 贯彻落实X、Y联合印发的《A》: the issuing words inside what is carried out cite A all the same
+        if cite and (not issue or cite.start() < m.start - len(window) + issue.start()):
             carried.append(m)
         elif carried and ISSUE_TAIL.search(window) and not PLANNED.search(window[-12:]):
             for a in carried:
@@ -281,19 +285,29 @@ def _preceded_by(text: str, a: int, start: int, words: tuple[str, ...]) -> bool:
 
 
 def _leads(doc, sent, ms, subj, partners):
+    led: tuple[int, list] | None = None     # (end, who) of the programme led just before
     for i, m in enumerate(ms):
         if m.label != "Program":
             continue
         # a body written right before a programme runs it: 落实工业和信息化部“信号升格”专项行动
         for who in _bodies_right_before(doc, ms[:i], m.start):
             doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
+        # the next item of a list of programmes is led alike: 实施X工程和Y试点工程
+        if led is not None and doc.raw.text[led[0]:m.start] in ("、", "和", "及", "以及"):
+            for who in led[1]:
+                doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
+            led = (m.end, led[1])
+            continue
+        led = None
         a = _clause_start(doc.raw.text, sent.start, m.start)
         if _preceded_by(doc.raw.text, a, m.start, ACT_WORDS) or \
                 SELECTS.search(re.sub(r"“[^”]*”[、和及]\s*$", "", doc.raw.text[sent.start:m.start])):
             # 与X联合开展/共同设立…: each body leads it; 我局联合县人社局实施…: so do the bodies after 联合
             joint = partners if re.search(r"联合|共同|携手", doc.raw.text[sent.start:m.start]) else []
-            for who in [*(_clause_subject(doc, sent, ms, a) or subj), *joint, *_joined_after_联合(doc, ms, a, m.start)]:
+            leaders = [*(_clause_subject(doc, sent, ms, a) or subj), *joint, *_joined_after_联合(doc, ms, a, m.start)]
+            for who in leaders:
                 doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
+            led = (m.end, leaders)
 
 
 def _joined_after_联合(doc, ms, a: int, b: int) -> list:

@@ -221,7 +221,10 @@ INNER = re.compile(r"[＜〈<《]([^＜〈<《＞〉>》]+)[＞〉>》]")
 def policy_name(raw: str) -> str:
     """Canonical form of a title: inner marks as 〈〉, no line-break spaces."""
     s = clean_name(raw)
-    return re.sub(r"[＜<《]", "〈", re.sub(r"[＞>》]", "〉", s))
+    return _OPEN_MARK.sub("〈", _CLOSE_MARK.sub("〉", s))
+
+
+_OPEN_MARK, _CLOSE_MARK = re.compile(r"[＜<《]"), re.compile(r"[＞>》]")
 
 
 def policy_kind(name: str) -> str:
@@ -342,6 +345,8 @@ class Recognizer:
             end = m.end()
             if strict and suffix not in STRONG_INST and suffix not in UNIT_OF_UNIVERSITY:
                 continue      # a weak ending (平台, 学校) names something only in a relation's slot
+            if not strict and (suffix in STRONG_INST or suffix in UNIT_OF_UNIVERSITY):
+                continue      # in a slot only the weak endings: the strong ones are found everywhere
             if in_set_phrase(self.text, m.start(), end):
                 continue      # 一流大学城, 中心城市, 中小学, 人类命运共同体: the ending is part of a common noun
             start = left_extent(self.text, m.start(), a, places=self.gaz.places)

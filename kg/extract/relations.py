@@ -277,11 +277,11 @@ PASSIVE_HOST = re.compile(rf"由[^，。；]{{2,60}}?(?:联合|共同)?(?:{alt(L
 
 def _preceded_by(text: str, a: int, start: int, words: tuple[str, ...]) -> bool:
     """Whether text[a:start] ends with one of `words`, past earlier quoted items of a list."""
-    pre = re.sub(r"(?:“[^”]*”[、和及]?\s*)+$", "", text[a:start])
-    pre = re.sub(r"[\d一二三四五六七八九十百千万余多]+\s*[家个所处项批座类]$", "", pre)   # 开展了10处…试点
-    pre = re.sub(r"(了|好)$", "", pre)
+    pre = QUOTED_ITEMS_END.sub("", text[a:start])
+    pre = COUNT_END.sub("", pre)   # 开展了10处…试点
+    pre = PARTICLE_END.sub("", pre)
     # a quoted list whose items carry their own (编号:…) runs past the clause's colons
-    return pre.endswith(words) or re.sub(r"(了|好)$", "", before_list(text, start)).endswith(words)
+    return pre.endswith(words) or PARTICLE_END.sub("", before_list(text, start)).endswith(words)
 
 
 def _leads(doc, sent, ms, subj, partners):
@@ -521,14 +521,21 @@ def _cooperation_in_names(doc) -> None:
                     doc.add_rel("COOPERATES_WITH", doc.node_for(a), doc.node_for(b), m.start, m.end)
 
 
+# …等龙头企业, …等10家高校: a list closed by its category
+CATEGORY_CLOSE = re.compile(r"(?<![高同平相对均中初上次优特头一二三])等\s*(?:[\d一二三四五六七八九十百]+\s*[家所个])?"
+                            r"(?:龙头|重点|骨干|科技型|领军|头部|知名)?(?:企业|高校|院校|科研院所|医院|单位)")
+QUOTED_ITEMS_END = re.compile(r"(?:“[^”]*”[、和及]?\s*)+$")
+COUNT_END = re.compile(r"[\d一二三四五六七八九十百千万余多]+\s*[家个所处项批座类]$")
+PARTICLE_END = re.compile(r"(了|好)$")
+
+
 def _named_in_category_lists(doc, top) -> None:
     """比亚迪、广汽埃安等龙头企业: the items of a list closed by a category are named institutions."""
     text = doc.raw.text
     named = Intervals((m.start, m.end) for m in doc.mentions)
     for sent in doc.st.sentences:
-        for close in re.finditer(r"(?<![高同平相对均中初上次优特头一二三])等\s*(?:[\d一二三四五六七八九十百]+\s*[家所个])?(?:龙头|重点|骨干|科技型|领军|头部|知名)?"
-                                 r"(?:企业|高校|院校|科研院所|医院|单位)", sent.text):
-            end = sent.start + close.start()
+        for close in CATEGORY_CLOSE.finditer(text, sent.start, sent.end):
+            end = close.start()
             start = end
             while start > sent.start and text[start - 1] not in "，,。；;：:“”《》（）()":
                 start -= 1

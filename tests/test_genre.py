@@ -678,3 +678,13 @@ def test_lists_of_programmes_are_led_alike_and_what_is_carried_out_may_name_its_
     plan, national = "江西省油茶产业高质量发展三年行动计划（2023—2025年）", "加快油茶产业发展三年行动方案（2023—2025年）"
     assert (v.node(plan).name, v.node(national).name) in v.rels("IMPLEMENTS")
     assert ("中华人民共和国财政部", v.node(national).name) in v.rels("ISSUED")
+
+
+def test_an_alliance_founded_with_support_its_members_and_a_stake_taken():
+    v = letter("中华人民共和国民政部关于第1472号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、我部支持中国社会福利与养老服务协会牵头成立全国社区居家养老服务联盟，成员包括泰康保险集团股份有限公司、"
+               "北京诚和敬投资有限责任公司等120余家单位。鄂尔多斯市国有资产投资控股集团有限公司出资2亿元，参股设立内蒙古鄂尔多斯绿氢装备制造有限公司。\n")
+    alliance = "全国社区居家养老服务联盟"
+    assert {("泰康保险集团股份有限公司", alliance), ("北京诚和敬投资有限责任公司", alliance)} == v.rels("MEMBER_OF")
+    assert ("中华人民共和国民政部", alliance) in v.rels("SUPPORTS") and not v.rels("PART_OF")
+    assert ("鄂尔多斯市国有资产投资控股集团有限公司", "内蒙古鄂尔多斯绿氢装备制造有限公司") in v.rels("INVESTED_IN")

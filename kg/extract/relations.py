@@ -367,11 +367,12 @@ def _supports(doc, sent, ms, subj, partners):
 
 
 # 支持北京师范大学建设|学前教育教师专业发展中心: what the supported body builds
-BUILDS = re.compile(r"(?:建设|建立|打造|设立|成立|组建|筹建)")
+BUILDS = re.compile(r"(?P<lead>牵头)?(?:建设|建立|打造|设立|成立|组建|筹建)")
 
 
 def _supported_builds(doc, sent, ms, subj, m) -> None:
-    """支持A建设B: the subject supports B too, and B, an institution, is a unit of A."""
+    """支持A建设B: the subject supports B too, and B, an institution, is a unit of A (not when A
+    only leads its founding: 支持A牵头成立B)."""
     if m.label != "Institution" or (b := BUILDS.match(doc.raw.text, m.end)) is None:
         return
     built = next((x for x in ms if x.start == b.end() and x.label in ("Institution", "Program")), None)
@@ -379,7 +380,8 @@ def _supported_builds(doc, sent, ms, subj, m) -> None:
         return
     for who in subj:
         doc.add_rel("SUPPORTS", who, doc.node_for(built), sent.start, sent.end)
-    if built.label == "Institution":
+    if built.label == "Institution" and not b.group("lead"):
+        # (支持A牵头成立B: B, founded by many, is no unit of A)
         doc.add_rel("PART_OF", doc.node_for(built), doc.node_for(m), sent.start, sent.end)
 
 
@@ -643,13 +645,15 @@ GROUP_KINDS = ("alliance", "association")     # bodies that have members: 联盟
 
 def _members(doc, sent, ms, subj, partners):
     alliance = [s for s in subj if s.label == "Institution" and s.kind in GROUP_KINDS]
-    if not alliance:
-        before = [m for m in ms if m.label == "Institution" and doc.node_for(m).kind in GROUP_KINDS]
-        alliance = [doc.node_for(before[0])] if before else []
-    if not alliance:
-        return
     for t in TRIG["include"].finditer(sent.text):
         a = sent.start + t.end()
+        if not alliance:
+            # the group named last before 包括: …协会牵头成立全国社区居家养老服务联盟，成员包括…
+            before = [m for m in ms if m.label == "Institution" and m.end <= a - len(t.group(0))
+                      and doc.node_for(m).kind in GROUP_KINDS]
+            alliance = [doc.node_for(before[-1])] if before else []
+        if not alliance:
+            return
         for _s, _e, node in _list_items(doc, ms, a, sent.end, create=True):
             if node is not None and node.id != alliance[0].id and node.label == "Institution":
                 _clear_created(node)

@@ -688,3 +688,11 @@ def test_an_alliance_founded_with_support_its_members_and_a_stake_taken():
     assert {("泰康保险集团股份有限公司", alliance), ("北京诚和敬投资有限责任公司", alliance)} == v.rels("MEMBER_OF")
     assert ("中华人民共和国民政部", alliance) in v.rels("SUPPORTS") and not v.rels("PART_OF")
     assert ("鄂尔多斯市国有资产投资控股集团有限公司", "内蒙古鄂尔多斯绿氢装备制造有限公司") in v.rels("INVESTED_IN")
+
+
+def test_a_short_form_that_keeps_the_bracketed_qualifier_and_a_campus_before_与():
+    v = letter("新疆维吾尔自治区商务厅关于第312号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、推进中欧班列（乌鲁木齐）集结中心建设。乌鲁木齐集结中心已开行班列1000列。中国地质大学（武汉）与中国地质大学合作。\n")
+    hub = v.node("乌鲁木齐集结中心", "Institution")
+    assert hub is not None and hub.name == "中欧班列（乌鲁木齐）集结中心"
+    assert v.node("中国地质大学（武汉）").name != v.node("中国地质大学").name     # a campus is a body of its own

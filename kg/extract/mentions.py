@@ -52,6 +52,7 @@ STRONG_INST_KINDS = {"research_institute", "university", "school", "media", "mus
 QUOTED_SYSTEM = re.compile(rf"[\u4e00-\u9fff]{{0,10}}?(?:{alt(LEX['words']['system_endings'])})(?![\u4e00-\u9fff]{{0,3}}(?:专区|模块))")
 # a bare level opening a name (省农科院, 市青少年科技教育中心); not 市场, 市民, 省会, 区域, 县域…
 BODY_END = re.compile(rf"(?:{alt(STRONG_INST)}|部|厅|局|委|办|院|会|所|政府|中心)$")
+CAMPUS_END = re.compile(r"[(（][^()（）]{1,8}[)）]$")     # 中国地质大学（武汉）: a body with its campus
 QUOTE_THEN_STOP = re.compile(r"”[对向为与和在把从将]")
 UNIT_OF_UNIVERSITY = {"学部"}
 AGENCY_END = re.compile(r"(?:厅|局|委员会|委|办|办公室)$")
@@ -418,7 +419,7 @@ class Recognizer:
         are no body of their own (教育部与…, 某公司与…: two parties)."""
         ls = left_extent(self.text, pos, max(0, pos - 16), places=self.gaz.places)
         chunk = self.text[ls:pos]
-        if len(chunk) < 4 or (ls, pos) in self.named_spans().exact or BODY_END.search(chunk):
+        if len(chunk) < 4 or (ls, pos) in self.named_spans().exact or BODY_END.search(CAMPUS_END.sub("", chunk)):
             return None
         if not (chunk.startswith(("中国", "全国", "国家", "中华")) or self.gaz.place_re.match(chunk)):
             return None

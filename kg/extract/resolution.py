@@ -101,8 +101,11 @@ _ALIKE = {
     "Program": lambda n, nn: nn[-2:],
     "Policy": lambda n, nn: nn[-1:],
     "Agency": lambda n, nn: (nn[:3], nn[-1:]),
-    "Institution": lambda n, nn: nn[-4:] if "“" in n else None,
+    "Institution": lambda n, nn: nn[-4:],
 }
+
+
+BRACKETED = re.compile(r"[(（]([^()（）]{2,8})[)）]")
 
 
 def _short_forms(doc: Doc, label: str, names: list[str], places, remap: dict) -> None:
@@ -138,8 +141,13 @@ def _short_forms(doc: Doc, label: str, names: list[str], places, remap: dict) ->
                 remap[(label, n)] = (label, other)   # 省扶贫局 and 省扶贫开发局 in one letter: one body
             elif label == "Event":
                 remap[(label, n)] = (label, other)
-            elif label == "Institution" and "“" in other and _subsequence(nn, on):
+            elif label == "Institution" and "“" in n and "“" in other and _subsequence(nn, on):
                 remap[(label, n)] = (label, other)   # 中科院“一院三所” ⊂ 中科院在长“一院三所”
+            elif label == "Institution" and len(nn) >= 6 and _subsequence(nn, on) \
+                    and (q := BRACKETED.search(on)) is not None and q.group(1) in nn:
+                # 乌鲁木齐集结中心 for 中欧班列（乌鲁木齐）集结中心: the short form keeps the qualifier
+                # (中国地质大学 without its （武汉） is another body)
+                remap[(label, n)] = (label, other)
 
 
 def _bare_anaphora(doc: Doc) -> None:

@@ -595,10 +595,10 @@ class Recognizer:
                     name = program_name(name)
                 if label == "Event" and RECURRING.search(self.text, max(0, t.start() - 6), t.start()):
                     lab, kind = "Program", "training" if kind == "training" else kind
-                bare = m.group(0) in (min_core or {})
-                if bare and name.startswith(CATEGORY_OPENINGS):
-                    break          # 推进重大基础设施建设项目: a category of projects
-                if len(name) - len(m.group(0)) >= (min_core or {}).get(m.group(0), 2) and not is_generic(name, m.group(0)) \
+                need = (min_core or {}).get(m.group(0))      # a bare ending (项目, 资金) needs a long name
+                if need and name.startswith(CATEGORY_OPENINGS):
+                    break          # 实施一批重点项目: a category of projects
+                if len(name) - len(m.group(0)) >= (need or 2) and not is_generic(name, m.group(0)) \
                         and not self.inside_protected(start, end):
                     out.append(Mention(start, end, seg, lab, name, kind, source=trigger))
                 pos = end

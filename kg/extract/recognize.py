@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Context
-from kg.extract.mentions import (BARE_FUND, BARE_PROGRAMME, LEAD_END, LEAD_TABLE, FUND_END, FUND_TABLE, EVENT_END, EVENT_SUFFIX, LEX, PROG_END, PROG_SUFFIX, INNER, TRIG, Mention, Recognizer, alt,
-                                 _clause_end, book_titles, clean_name, policy_kind, policy_name)
+from kg.extract.mentions import (BARE_FUND, BARE_PROGRAMME, EVENT_END, EVENT_SUFFIX, FUND_END, FUND_TABLE, INNER, LEAD_END,
+                                 LEAD_TABLE, LEX, PROG_END, PROG_SUFFIX, Mention, Recognizer, _clause_end, alt,
+                                 book_titles, clean_name, policy_kind, policy_name)
 from kg.extract.names import gazetteer
 from kg.extract.spans import Cover, Intervals
 from kg.extract.structure import DOC_NUMBER, Structure

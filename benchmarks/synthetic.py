@@ -264,7 +264,10 @@ class Letter:
         u = r.choice(load("bodies")["university"])["names"]
         uid = g.entity("Institution", u[0], [u[0]], "university")
         g.rel("COOPERATES_WITH", self.replier_id, uid)
-        return f"与{u[0]}签订{r.choice(['战略合作协议', '科技合作框架协议'])}，共建{r.choice(FIELDS)}联合实验室。"
+        agreement = r.choice(['战略合作协议', '科技合作框架协议'])
+        lab = f"{r.choice(FIELDS)}联合实验室"       # (drawn in this order: the letters of a seed stay the same)
+        g.entity("Institution", lab, kind="research_institute", required=False)   # named, if only by its field
+        return f"与{u[0]}签订{agreement}，共建{lab}。"
 
     def pilot(self) -> str:
         r, g = self.r, self.gold

@@ -75,19 +75,7 @@ def _subject(doc, sent, ms):
     """Explicit subject(s) at the start of a sentence, and partners joined by 与."""
     text = doc.raw.text
     lead = LEAD_IN.match(sent.text)
-    pos = sent.start + (lead.end() if lead else 0)
-    subj: list[Node] = []
-    for m in ms:
-        if m.start < pos:
-            continue
-        if m.start != pos or m.label not in SUBJECT_LABELS:
-            break
-        subj.append(doc.node_for(m))
-        pos = m.end
-        if text[pos: pos + 1] in "、和":
-            pos += 1
-        else:
-            break
+    subj, pos = _bodies_from(doc, ms, sent.start + (lead.end() if lead else 0))
     partners: list[Node] = []
     if subj and text[pos: pos + 1] in "与同":
         pos += 1
@@ -98,6 +86,23 @@ def _subject(doc, sent, ms):
     if subj and text[pos: pos + 1] == "的":
         return [], []
     return subj, partners
+
+
+def _bodies_from(doc, ms, pos: int) -> tuple[list[Node], int]:
+    """The bodies written one after another from `pos` (joined by 、 or 和), and where they end."""
+    text, out = doc.raw.text, []
+    for m in ms:
+        if m.start < pos:
+            continue
+        if m.start != pos or m.label not in SUBJECT_LABELS:
+            break
+        out.append(doc.node_for(m))
+        pos = m.end
+        if text[pos: pos + 1] in "、和":
+            pos += 1
+        else:
+            break
+    return out, pos
 
 
 def _clause_start(text: str, sent_start: int, pos: int) -> int:
@@ -113,20 +118,8 @@ def _clause_subject(doc, sent, ms, a: int) -> list[Node]:
     if a <= sent.start:
         return []
     text = doc.raw.text
-    lead = LEAD_IN.match(text[a:sent.end])
-    pos = a + (lead.end() if lead else 0)
-    out = []
-    for m in ms:
-        if m.start < pos:
-            continue
-        if m.start != pos or m.label not in SUBJECT_LABELS:
-            break
-        out.append(doc.node_for(m))
-        pos = m.end
-        if text[pos: pos + 1] in "、和":
-            pos += 1
-        else:
-            break
+    lead = LEAD_IN.match(text[a:sent.end])      # (anchored with ^: matched on the clause itself)
+    out, pos = _bodies_from(doc, ms, a + (lead.end() if lead else 0))
     # a body that acts: a verb follows it (not 的, nor a list going on, nor the clause's end)
     if out and (text[pos: pos + 1] in "的、，,。；;" or pos >= sent.end):
         return []

@@ -153,6 +153,26 @@ def test_joint_issuers_before_联合_and_partners_after_会同():
     assert {s for s, t in v.rels("ISSUED") if t == "某某办法"} == {"中国人民银行江苏省分行", "江苏省科学技术厅"}
 
 
+def test_the_subject_joined_to_bodies_counted_after_等():
+    v = letter("此前,我部会同国家发展改革委、财政部等9部门联合印发《关于实施某某改造工程的指导意见》。"
+               "中国人民银行、科技部等七部门联合印发的《关于支持某某的通知》。\n\n中华人民共和国民政部\n2022年1月1日\n")
+    assert {s for s, t in v.rels("ISSUED") if t == "关于实施某某改造工程的指导意见"} == {
+        "中华人民共和国民政部", "中华人民共和国国家发展和改革委员会", "中华人民共和国财政部"}
+    # bodies counted with 等 and no subject joined to them: the subject only names them
+    assert {s for s, t in v.rels("ISSUED") if t == "关于支持某某的通知"} == {"中国人民银行", "中华人民共和国科学技术部"}
+
+
+def test_a_document_carried_out_when_named_again_or_called_the_measure_of_another():
+    v = letter("2017年,自治区人民政府印发《关于推进某某中心建设的实施意见》。为贯彻落实该实施意见,我厅联合印发"
+               "《某某发展三年行动计划》。2022年,我厅印发《某某产业发展规划》,该规划是落实自治区能源局印发的"
+               "《自治区某某发展规划》的具体举措。根据这一通知,我厅开展工作。\n\n新疆维吾尔自治区商务厅\n2023年1月1日\n")
+    impl = v.rels("IMPLEMENTS")
+    assert ("某某发展三年行动计划", "关于推进某某中心建设的实施意见") in impl
+    assert ("某某产业发展规划", "自治区某某发展规划") in impl
+    # 这一通知 names no notice before it: nothing is carried out
+    assert len(impl) == 2
+
+
 def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
     v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
                "河南省教育厅\n2020年7月8日\n")

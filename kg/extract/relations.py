@@ -149,7 +149,9 @@ def _issued(doc, sent, ms, subj, partners):
         listed = carried is not None and TITLE_LIST_GAP.match(window)
         t = ISSUE_TAIL.search(window)
         # a body written right before the title issued it: 工信部《废钢铁加工行业准入条件》
-        adjacent = _bodies_right_before(doc, ms[:i], m.start)
+        adjacent, first = _bodies_right_before(doc, ms[:i], m.start)
+        if adjacent and AND_OTHERS.search(window) and JOINS_BEFORE.search(text, sent.start, first):
+            adjacent = adjacent + [x for x in subj + partners if x not in adjacent]   # 我部会同A、B等9部门联合印发《X》
         if listed and not adjacent:
             issuers, date = carried
         elif adjacent:
@@ -188,11 +190,14 @@ def _issued(doc, sent, ms, subj, partners):
             doc.add_rel("ISSUED", who, pol, min(m.start, sent.start), m.end, date=date)
 
 
+# the subject joined to the bodies named next: 我部会同 (联合, 与) A、B等9部门…
+JOINS_BEFORE = re.compile(rf"(?:{alt(LEX['triggers']['co_issue'])})\s*$")
 AND_OTHERS = re.compile(r"等\s*[\d一二三四五六七八九十]+\s*个?(?:部门|部委|单位|机构)(?:联合)?(?:印发|发布|出台)?的?$")
 
 
-def _bodies_right_before(doc, ms, pos: int) -> list:
-    """The bodies written right before a title, and those listed with them: 商务部、财政部、国务院扶贫办《…》."""
+def _bodies_right_before(doc, ms, pos: int) -> tuple[list, int]:
+    """The bodies written right before a title, and those listed with them: 商务部、财政部、国务院扶贫办《…》;
+    and where the first of them starts."""
     text = doc.raw.text
     by_end = {x.end: x for x in ms if x.label in SUBJECT_LABELS}
     if (n_more := AND_OTHERS.search(text, max(0, pos - 16), pos)) is not None and n_more.start() in by_end:
@@ -205,7 +210,7 @@ def _bodies_right_before(doc, ms, pos: int) -> list:
             pos -= 1
         else:
             break
-    return out[::-1]
+    return out[::-1], pos
 
 
 def _first_body_at(ms, a, b) -> int:
@@ -239,11 +244,41 @@ IMPLEMENT_TAIL = re.compile(rf"(?:{alt(LEX['triggers']['implement'] + LEX['trigg
                             rf"\s*(?:《[^》]*》[、和及]?\s*)*$")
 
 
+# 为贯彻落实该实施意见, 根据这一规划: the citing word, a pointing word, perhaps a qualifier, a document's kind
+POLICY_KINDS = alt(sorted(LEX["policy_kind"], key=len, reverse=True))
+ANAPHOR_CITE = re.compile(rf"(?:{alt(LEX['triggers']['implement'] + LEX['triggers']['basis'])})"
+                          rf"(?:{alt(LEX['triggers']['anaphor'])})[^，,。；;《》“”\s]{{0,4}}?(?P<kind>{POLICY_KINDS})(?:的)?(?:精神|要求)?\s*[，,]")
+# 《B》是落实《A》的具体举措: what lies between B and A, and right after A
+CARRIED_BETWEEN = re.compile(rf"^[^。；;《》]{{0,12}}?(?:是|为|作为)(?:深入)?(?:{alt(LEX['triggers']['implement'])})[^。；;《》]{{0,30}}$")
+CARRIED_AS = re.compile(rf"(?:》)?的(?:{alt(LEX['triggers']['carried_out_as'])})")
+ANTECEDENT_REACH = 400      # characters back to the document a pointing word names
+
+
+def _antecedent(doc, before: int, kind: str):
+    """The last document of `kind` named (not inside another's title) within reach before `before`."""
+    for m in reversed(doc.mentions):
+        if m.end > before:
+            continue
+        if m.end < before - ANTECEDENT_REACH:
+            return None
+        if m.label == "Policy" and m.source != "inner" and kind in norm(m.name):
+            return m
+    return None
+
+
 def _implements(doc, sent, ms, subj, partners):
-    """为贯彻落实《A》，制定了《B》: B implements A."""
+    """为贯彻落实《A》，制定了《B》: B implements A (also A named again: 为贯彻落实该意见; and
+    《B》是落实《A》的具体举措)."""
     text = doc.raw.text
     policies = [m for m in ms if m.label == "Policy"]
     carried = []
+    first = policies[0].start if policies else sent.end
+    if (pointed := ANAPHOR_CITE.search(text, sent.start, first)) is not None:
+        if (a := _antecedent(doc, sent.start, pointed.group("kind"))) is not None:
+            carried.append(a)
+    for b, a in zip(policies, policies[1:]):
+        if CARRIED_BETWEEN.match(text[b.end:a.start]) and CARRIED_AS.match(text, a.end):
+            doc.add_rel("IMPLEMENTS", doc.node_for(b), doc.node_for(a), b.start, a.end)
     prev_end = sent.start
     for m in policies:
         window = text[prev_end:m.start]
@@ -283,7 +318,7 @@ def _leads(doc, sent, ms, subj, partners):
         if m.label != "Program":
             continue
         # a body written right before a programme runs it: 落实工业和信息化部“信号升格”专项行动
-        for who in _bodies_right_before(doc, ms[:i], m.start):
+        for who in _bodies_right_before(doc, ms[:i], m.start)[0]:
             doc.add_rel("LEADS", who, doc.node_for(m), sent.start, sent.end)
         # the next item of a list of programmes is led alike: 实施X工程和Y试点工程
         if led is not None and doc.raw.text[led[0]:m.start] in ("、", "和", "及", "以及"):

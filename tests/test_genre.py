@@ -469,6 +469,21 @@ def test_an_events_own_figures_a_provinces_total_in_a_city_offices_letter_and_sh
     assert v.node("省扶贫局").name == "青海省扶贫开发局"
 
 
+def test_the_targets_a_document_sets_and_an_events_figures_told_in_the_next_sentence():
+    v = letter("乌鲁木齐市商务局关于第1号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、2022年，市人民政府印发《乌鲁木齐市物流发展规划》，提出到2025年全市社会物流总额达到2.8万亿元。"
+               "按照商务部《关于开展某某示范工作的通知》要求，全市共有8个县区开展示范。\n"
+               "二、2017年8月，由商务部主办的2017中国—亚欧商品贸易博览会在乌鲁木齐举办。展会吸引32个国家和地区的1800余家企业参展。"
+               "全市新增物流企业45家。\n\n乌鲁木齐市商务局\n2023年6月1日\n")
+    plan = v.node("乌鲁木齐市物流发展规划", "Policy")
+    assert figures_of(v, plan) == {2800000000000}
+    # a document only cited (按照《X》要求) sets none of the figures after it
+    assert not figures_of(v, v.node("关于开展某某示范工作的通知", "Policy"))
+    fair = v.node("2017中国—亚欧商品贸易博览会", "Event")
+    assert figures_of(v, fair) == {32, 1800}
+    assert 45 in figures_of(v, v.node("乌鲁木齐市", "Place"))
+
+
 def test_company_names_with_verbs_inside_and_programmes_named_after_a_verb_inside_them():
     v = letter("金寨县住房和城乡建设局关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
                "一、由金寨县城市建设投资有限公司作为项目实施主体，与国网金寨县供电公司签订协议。开展绿色矿山创建行动。"

@@ -45,6 +45,13 @@ class Doc:
             return self.st.sentences[i]
         return None
 
+    def sentence_before(self, sent):
+        """The sentence before `sent`, or None for the first."""
+        if self._starts is None:
+            self.sentence_of(0)
+        i = bisect.bisect_left(self._starts, sent.start)
+        return self.st.sentences[i - 1] if i > 0 else None
+
     def evidence(self, a: int, b: int) -> Evidence:
         s = self.sentence_of(a)
         if s is None:

@@ -5,8 +5,13 @@ import bisect
 import re
 from decimal import Decimal
 
+from kg import data
+from kg.extract.mentions import alt
 from kg.extract.spans import Intervals, in_range
 from kg.records import Node, norm
+
+LEX = data.load("lexicon")
+FIGURES = LEX["figures"]
 
 SCALE = {"千": 1e3, "万": 1e4, "亿": 1e8, "百": 1e2}
 # longest first where one unit begins another (人次 before 人, 平方公里 before 公里)
@@ -70,6 +75,8 @@ def extract_indicators(doc) -> None:
     named_starts = [x.start for x in named]
     events = [x for x in doc.mentions if x.label == "Event"]
     event_starts = [x.start for x in events]
+    policies = [x for x in doc.mentions if x.label == "Policy" and x.source != "inner"]
+    policy_starts = [x.start for x in policies]
     by_para: dict[int, tuple[list, list]] = {}      # paragraph → its named mentions and their starts, in order
     for x in named:
         s = doc.sentence_of(x.start)
@@ -99,6 +106,7 @@ def extract_indicators(doc) -> None:
             follows = last is not None and ca > sent.start and FOLLOW_ON.match(text, ca)
             subject = _counted(doc, named, named_starts, m.end(), cb) or _recipient(doc, sent, m.start()) or \
                 (last if follows else None) or _event_outcome(doc, events, event_starts, sent, ca, m) or \
+                _policy_target(doc, policies, policy_starts, sent, m) or \
                 _subject(doc, sent, text[sent.start:m.start()], para_ms + here_ms, place, sent.start)
             if subject is None:
                 continue
@@ -122,8 +130,11 @@ def _counted(doc, named, named_starts, pos: int, clause_end: int) -> Node | None
     return doc.node_for(nxt[0]) if nxt else None
 
 
-# what an event's own figures count: who took part, what was signed or agreed there
-EVENT_FIGURE = re.compile(r"参加|参赛|参会|参展|签约|签署|达成|吸引|观众|展商|客流|赛项|选手|交易额|成交|培训|演出")
+EVENT_FIGURE = re.compile(alt(FIGURES["event_outcome"]))
+# a sentence opening on the event of the one before (after a date or a comma at most)
+EVENT_AGAIN = re.compile(rf"[^，,。；]{{0,12}}?(?:{alt(FIGURES['event_again'])})")
+POLICY_TARGET = re.compile(alt(FIGURES["policy_target"]))
+ISSUED_BEFORE = re.compile(rf"(?:{alt(LEX['triggers']['issue'])})了?\s*$")
 
 
 # a clause that goes on about the figure before it: …发放贷款236亿元，带动商业贷款163亿元
@@ -131,11 +142,29 @@ FOLLOW_ON = re.compile(r"\s*(?:带动|拉动|撬动|其中|同比|占|惠及|覆
 
 
 def _event_outcome(doc, events, event_starts, sent, clause_a: int, m: re.Match) -> Node | None:
-    """举办…对接会，参加银行机构23家，达成意向授信额度42亿元: the figures are the event's."""
-    before = in_range(events, event_starts, sent.start, m.start())
-    if not before or not EVENT_FIGURE.search(doc.raw.text, clause_a, m.start()):
+    """举办…对接会，参加银行机构23家，达成意向授信额度42亿元: the figures are the event's; also in the
+    next sentence when it opens on the event again (…博览会在乌鲁木齐举办。展会吸引32个国家…)."""
+    text = doc.raw.text
+    if not EVENT_FIGURE.search(text, clause_a, m.start()):
         return None
-    return doc.node_for(before[-1])
+    before = in_range(events, event_starts, sent.start, m.start())
+    if before:
+        return doc.node_for(before[-1])
+    prev = doc.sentence_before(sent)
+    if prev is None or prev.para != sent.para or not EVENT_AGAIN.match(text, sent.start):
+        return None
+    before = in_range(events, event_starts, prev.start, prev.end)
+    return doc.node_for(before[-1]) if before else None
+
+
+def _policy_target(doc, policies, policy_starts, sent, m: re.Match) -> Node | None:
+    """印发《X》，提出到2025年全市绿氢产能达到40万吨: a figure the document sets is the document's."""
+    text = doc.raw.text
+    issued = [x for x in in_range(policies, policy_starts, sent.start, m.start())
+              if x.end <= m.start() and ISSUED_BEFORE.search(text, max(sent.start, x.start - 8), x.start)]
+    if not issued or not POLICY_TARGET.search(text, issued[-1].end, m.start()):
+        return None
+    return doc.node_for(issued[-1])
 
 
 def _recipient(doc, sent, pos: int) -> Node | None:

@@ -484,6 +484,21 @@ def test_the_targets_a_document_sets_and_an_events_figures_told_in_the_next_sent
     assert 45 in figures_of(v, v.node("乌鲁木齐市", "Place"))
 
 
+def test_the_countrys_figures_and_a_programme_named_in_the_figures_clause():
+    v = letter("江西省卫生健康委员会关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
+               "一、截至2015年底，全国全科医生达到18.9万人。一是全国首创某某贷款产品，累计发放贷款12亿元。"
+               "赣州市作为全国油茶主产区，新造油茶林42万亩。\n"
+               "二、2020年争取中央城镇老旧小区改造补助资金28.6亿元，全省实施老旧小区改造项目42个。\n\n"
+               "江西省卫生健康委员会\n2021年6月1日\n")
+    nation = v.node("中华人民共和国", "Place")
+    assert nation is not None and figures_of(v, nation) == {189000}
+    fund = v.node("中央城镇老旧小区改造补助资金", "Program")
+    assert figures_of(v, fund) == {2860000000}
+    # a name the figure counts (改造项目42个) does not take it: the province's work
+    assert not any(42 in figures_of(v, n) for n in v.g.nodes.values() if n.label == "Program")
+    assert 42 in figures_of(v, v.node("江西省", "Place"))
+
+
 def test_company_names_with_verbs_inside_and_programmes_named_after_a_verb_inside_them():
     v = letter("金寨县住房和城乡建设局关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
                "一、由金寨县城市建设投资有限公司作为项目实施主体，与国网金寨县供电公司签订协议。开展绿色矿山创建行动。"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 from kg import data
 from kg.extract.mentions import alt
@@ -12,6 +13,7 @@ from kg.records import Node, norm
 
 LEX = data.load("lexicon")
 FIGURES = LEX["figures"]
+ADVERBIALS = alt(LEX["sentence"]["leading_adverbials"] + ["已", "共"])
 
 SCALE = {"千": 1e3, "万": 1e4, "亿": 1e8, "百": 1e2}
 # longest first where one unit begins another (人次 before 人, 平方公里 before 公里)
@@ -22,7 +24,8 @@ FIGURE = re.compile(
     rf"(?P<scale>[千万亿百]?)(?P<more>余|多)?(?P<scale2>[万亿]?)(?P<unit>{UNITS})(?P<post>以上|左右|之多)?")
 AT_LEAST = ("余", "多", "以上", "超过", "超", "逾", "不少于", "不低于")
 APPROX = ("近", "约", "左右")
-HERE = re.compile(r"(全省|我省|省内|本省|全市|我市|市内|本市|全区|我区|区内|本区|全县|我县|县内|本县|全州|我州|州内|本州|全盟|我盟)")
+NATION = SimpleNamespace(name=FIGURES["nation"], level="country", short=FIGURES["nation_forms"][0])
+HERE = re.compile(rf"({alt(FIGURES['nation_forms'])}|全省|我省|省内|本省|全市|我市|市内|本市|全区|我区|区内|本区|全县|我县|县内|本县|全州|我州|州内|本州|全盟|我盟)")
 # the units a figure counts, named right after it: 遴选10个(市、县)作为“…实验区”, 建设110个…示范基地
 COUNTS_NEXT = re.compile(r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:[\u4e00-\u9fff]{0,8}?(?:作为|成为|为|纳入|列入))?\s*"
                          r"(?:国家级|省级|市级|县级|区级)?")
@@ -63,6 +66,7 @@ def _measure(text: str, m: re.Match, clause_a: int, clause_b: int) -> str:
     return re.sub(r"[\s“”]", "", after) or head or m.group("unit")
 
 
+MONEY_OR_SHARE = ("元", "美元", "%", "％", "个百分点")
 CLAUSE_END = re.compile(r"[，,；;。]")
 YEAR = re.compile(r"\d{4}$")
 
@@ -106,8 +110,8 @@ def extract_indicators(doc) -> None:
             follows = last is not None and ca > sent.start and FOLLOW_ON.match(text, ca)
             subject = _counted(doc, named, named_starts, m.end(), cb) or _recipient(doc, sent, m.start()) or \
                 (last if follows else None) or _event_outcome(doc, events, event_starts, sent, ca, m) or \
-                _policy_target(doc, policies, policy_starts, sent, m) or \
-                _subject(doc, sent, text[sent.start:m.start()], para_ms + here_ms, place, sent.start)
+                _policy_target(doc, policies, policy_starts, sent, m) or _named_in_clause(doc, here_ms, ca, m, unit) or \
+                _subject(doc, sent, text[sent.start:m.start()], para_ms + here_ms, place, sent.start, taken)
             if subject is None:
                 continue
             last = subject
@@ -157,6 +161,25 @@ def _event_outcome(doc, events, event_starts, sent, clause_a: int, m: re.Match) 
     return doc.node_for(before[-1]) if before else None
 
 
+OTHER_PARTY = re.compile(r"(?:与|和|同|向|对|为)\s*$")
+COUNT_GAP = re.compile(r"[共计累达到有约近超过余多（）()\s]*")
+
+
+def _named_in_clause(doc, here_ms, clause_a: int, m: re.Match, unit: str) -> Node | None:
+    """争取中央城镇老旧小区改造补助资金28.6亿元, “一村一幼”幼教点3117个: the programme or institution named
+    in the figure's own clause; not a name the figure counts (实施老旧小区改造项目42个, 农民合作社3.6万家)."""
+    inside = [x for x in here_ms if x.start >= clause_a]
+    if not inside:
+        return None
+    x = inside[-1]
+    gap = doc.raw.text[x.end:m.start()]
+    if unit not in MONEY_OR_SHARE and COUNT_GAP.fullmatch(gap):
+        return None
+    if "、" in gap or OTHER_PARTY.search(gap):      # …工程、15所普通高中; A与32家企业签订
+        return None
+    return doc.node_for(x)
+
+
 def _policy_target(doc, policies, policy_starts, sent, m: re.Match) -> Node | None:
     """印发《X》，提出到2025年全市绿氢产能达到40万吨: a figure the document sets is the document's."""
     text = doc.raw.text
@@ -179,8 +202,23 @@ def _recipient(doc, sent, pos: int) -> Node | None:
     return None
 
 
-def _subject(doc, sent, before: str, para_ms, place, offset: int) -> Node | None:
+NATION_RANKING = re.compile(alt(FIGURES["nation_ranking"]))
+CLAUSE_OPENING = re.compile(rf"(?:^|[，,；;：:。])\s*(?:{ADVERBIALS})?\s*$")
+
+
+def _the_nation(before: str, here: re.Match, offset: int, taken: Intervals) -> bool:
+    """全国 (我国) opening a clause as the country whose figure follows: not inside a body's name
+    (全国政协, 全国老龄办), not after a word (作为全国油茶主产区), not ranking (全国首创)."""
+    return (not taken.contains(offset + here.start()) and CLAUSE_OPENING.search(before, 0, here.start()) is not None
+            and not NATION_RANKING.match(before, here.end()))
+
+
+def _subject(doc, sent, before: str, para_ms, place, offset: int, taken: Intervals) -> Node | None:
     here = HERE.search(before)
+    while here and here.group(0) in FIGURES["nation_forms"] and not _the_nation(before, here, offset, taken):
+        here = HERE.search(before, here.end())
+    if here and here.group(0) in FIGURES["nation_forms"]:
+        return _place_node(doc, NATION, here.group(0), offset + here.start(), offset + here.end())
     if here and place is not None:
         # 全省 in a city office's letter is the province's, 全市 the city's
         level = {"省": "province", "市": "city", "县": "county"}.get(next((c for c in here.group(0) if c in "省市县"), ""))

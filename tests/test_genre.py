@@ -173,6 +173,15 @@ def test_a_document_carried_out_when_named_again_or_called_the_measure_of_anothe
     assert len(impl) == 2
 
 
+def test_a_pilot_named_again_by_its_bare_ending():
+    v = letter("2016年，在承德市、上海市等15个城市启动长期护理保险制度试点。中国人民健康保险股份有限公司、"
+               "中国人寿保险股份有限公司等商业保险机构参与试点经办服务。\n"
+               "二、某某大学参与试点。\n\n国家医疗保障局\n2024年6月1日\n")
+    takers = {s for s, t in v.rels("PARTICIPATES_IN") if t == "长期护理保险制度试点"}
+    # the pilot of the paragraph, not one named in another
+    assert takers == {"中国人民健康保险股份有限公司", "中国人寿保险股份有限公司"}
+
+
 def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
     v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
                "河南省教育厅\n2020年7月8日\n")

@@ -714,12 +714,33 @@ PILOT_AT = re.compile(r"在([^，。；在]{2,80}?)(?:等\s*[\d一二三四五�
 ENTERED = re.compile(rf"(?:被|已|均|先后|成功)*(?:{alt(LEX['triggers']['participate'])})(?:为期[^，。]*?的)?$")
 
 
+# 参与试点, 纳入试点: the pilot named before in the paragraph, by its bare ending
+BARE_PILOT = re.compile(rf"(?:{alt(LEX['triggers']['participate'])})(?:了)?(?P<bare>{alt(LEX['words']['bare_pilots'])})")
+
+
+def _pilot_named_before(doc, sent, pos: int, ending: str):
+    """The last programme ending in `ending` named in the paragraph before `pos`."""
+    for x in reversed(doc.mentions):
+        if x.start >= pos:
+            continue
+        if doc.sentence_of(x.start) is None or doc.sentence_of(x.start).para != sent.para:
+            return None
+        if x.label == "Program" and x.source != "inner" and norm(x.name).endswith(ending):
+            return x
+    return None
+
+
 def _participates(doc, sent, ms, subj, partners):
     text = doc.raw.text
-    for m in ms:
+    targets = [(m, m.start) for m in ms]           # a programme and where the sentence names it
+    for b in BARE_PILOT.finditer(text, sent.start, sent.end):
+        if not any(x.start <= b.start("bare") < x.end for x in ms) and \
+                (p := _pilot_named_before(doc, sent, b.start(), b.group("bare"))) is not None:
+            targets.append((p, b.start("bare")))
+    for m, at in targets:
         if m.label not in ("Program", "Policy"):
             continue
-        pre = text[sent.start:m.start]
+        pre = text[sent.start:at]
         t = SEND_TO.search(pre)
         if t:
             a, b = sent.start + t.start(1), sent.start + t.end(1)

@@ -182,6 +182,14 @@ def test_a_pilot_named_again_by_its_bare_ending():
     assert takers == {"中国人民健康保险股份有限公司", "中国人寿保险股份有限公司"}
 
 
+def test_a_programme_named_before_工作_by_示范_or_创建():
+    v = letter("我厅组织开展电子商务进农村综合示范工作。国家卫生健康委组织开展全国示范性老年友好型社区创建工作。"
+               "推进先进技术试验示范，开展示范工作。\n\n新疆维吾尔自治区商务厅\n2018年6月1日\n")
+    programmes = {n.name for n in v.g.nodes.values() if n.label == "Program"}
+    assert programmes == {"电子商务进农村综合示范", "全国示范性老年友好型社区创建"}
+    assert ("新疆维吾尔自治区商务厅", "电子商务进农村综合示范") in v.rels("LEADS")
+
+
 def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
     v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
                "河南省教育厅\n2020年7月8日\n")

@@ -74,8 +74,9 @@ BARE_FUND = {w: 6 for w in LEX["words"]["bare_fund_endings"]}
 FUND_TABLE = {**{w: "special_fund" for w in BARE_FUND}, **PROG_SUFFIX}
 BARE_PROGRAMME = {w: 6 for w in LEX["words"]["bare_programme_endings"]}
 CATEGORY_OPENINGS = tuple(LEX["words"]["category_openings"])
-LEAD_TABLE = {**{w: "project" for w in BARE_PROGRAMME}, **PROG_SUFFIX}
-LEAD_END = re.compile(rf"(?:{alt(list(PROG_SUFFIX) + list(BARE_PROGRAMME))}){VERSION}")
+WORK_PROGRAMME = LEX["words"]["work_programme_endings"]
+LEAD_TABLE = {**WORK_PROGRAMME, **{w: "project" for w in BARE_PROGRAMME}, **PROG_SUFFIX}
+LEAD_END = re.compile(rf"(?:(?:{alt(list(PROG_SUFFIX) + list(BARE_PROGRAMME))}){VERSION}|(?:{alt(WORK_PROGRAMME)})(?=工作))")
 FUND_END = re.compile(alt([k for k, v in PROG_SUFFIX.items() if v == "special_fund"] + list(BARE_FUND)))
 FUND_NAME_END = re.compile(rf"(?:{alt(k for k, v in PROG_SUFFIX.items() if v == 'special_fund')})$")   # 专项基金: a programme
 EVENT_END = re.compile(alt(EVENT_SUFFIX))

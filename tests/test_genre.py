@@ -183,9 +183,11 @@ def test_a_pilot_named_again_by_its_bare_ending():
 
 
 def test_a_programme_named_before_工作_by_示范_or_创建():
-    v = letter("我厅组织开展电子商务进农村综合示范工作。国家卫生健康委组织开展全国示范性老年友好型社区创建工作。"
+    v = letter("我厅组织开展电子商务进农村综合示范工作，疏附县等12个县纳入国家电子商务进农村综合示范县。"
+               "国家卫生健康委组织开展全国示范性老年友好型社区创建工作。"
                "推进先进技术试验示范，开展示范工作。\n\n新疆维吾尔自治区商务厅\n2018年6月1日\n")
     programmes = {n.name for n in v.g.nodes.values() if n.label == "Program"}
+    # the designated units (…示范县) are the programme's, not another programme
     assert programmes == {"电子商务进农村综合示范", "全国示范性老年友好型社区创建"}
     assert ("新疆维吾尔自治区商务厅", "电子商务进农村综合示范") in v.rels("LEADS")
 

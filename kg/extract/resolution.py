@@ -9,7 +9,8 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from kg.extract.mentions import Mention, clean_name, policy_name
+from kg import data
+from kg.extract.mentions import Mention, alt, clean_name, policy_name
 from kg.extract.spans import Intervals
 from kg.records import Node, norm
 
@@ -108,10 +109,19 @@ _ALIKE = {
 BRACKETED = re.compile(r"[(（]([^()（）]{2,8})[)）]")
 
 
+LEX = data.load("lexicon")["words"]
+UNIT_DESIGNATION = re.compile(rf"^(?:{alt(LEX['programme_unit_levels'])})?(?P<base>.{{4,}}?)(?:{alt(LEX['programme_units'])})$")
+
+
 def _short_forms(doc: Doc, label: str, names: list[str], places, remap: dict) -> None:
     """remap[(label, short)] = (label, full) for the short forms among one label's names
     (the last full name in the letter's order wins, as before)."""
     normed = [(x, norm(x)) for x in names]     # once per name, not once per pair
+    if label == "Program":
+        by_norm = {xn: x for x, xn in normed}
+        for x, xn in normed:
+            if (d := UNIT_DESIGNATION.match(xn)) is not None and (base := by_norm.get(d.group("base"))) is not None:
+                remap[(label, x)] = (label, base)     # 国家电子商务进农村综合示范县: the units of 电子商务进农村综合示范
     if label == "Event":
         # 朝阳国际消费季 for 第三届“朝阳国际消费季”: the full name without its edition
         keys = [EDITION.sub("", xn).strip("“”") for _x, xn in normed]

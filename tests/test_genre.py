@@ -192,6 +192,12 @@ def test_a_programme_named_before_工作_by_示范_or_创建():
     assert ("新疆维吾尔自治区商务厅", "电子商务进农村综合示范") in v.rels("LEADS")
 
 
+def test_an_event_named_by_活动_only_with_its_year_or_edition():
+    v = letter("2018年11月，我局承办2018中国·雷山苗年活动。我局举办系列宣传活动。\n\n雷山县文体广电旅游局\n2019年1月1日\n")
+    assert {n.name for n in v.g.nodes.values() if n.label == "Event"} == {"2018中国·雷山苗年活动"}
+    assert ("雷山县文体广电旅游局", "2018中国·雷山苗年活动") in v.rels("ORGANIZED")
+
+
 def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
     v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
                "河南省教育厅\n2020年7月8日\n")

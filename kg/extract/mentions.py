@@ -80,6 +80,10 @@ LEAD_END = re.compile(rf"(?:(?:{alt(list(PROG_SUFFIX) + list(BARE_PROGRAMME))}){
 FUND_END = re.compile(alt([k for k, v in PROG_SUFFIX.items() if v == "special_fund"] + list(BARE_FUND)))
 FUND_NAME_END = re.compile(rf"(?:{alt(k for k, v in PROG_SUFFIX.items() if v == 'special_fund')})$")   # 专项基金: a programme
 EVENT_END = re.compile(alt(EVENT_SUFFIX))
+EDITION_EVENT = LEX["words"]["edition_event_endings"]
+HELD_TABLE = {**EDITION_EVENT, **EVENT_SUFFIX}
+HELD_END = re.compile(alt(HELD_TABLE))            # what a verb that holds an event may name
+EDITION_OPENING = re.compile(r"(?:第[\d一二三四五六七八九十百]+届|首届|\d{4}年?)")
 TRIG = {k: re.compile(alt(v)) for k, v in LEX["triggers"].items()}
 RECURRING = re.compile(alt(LEX["words"]["recurring"]))  # 持续举办…培训班 is a programme, not one event
 NOT_NAME = re.compile(alt(LEX["words"]["not_names"]))
@@ -596,6 +600,8 @@ class Recognizer:
                     name = program_name(name)
                 if label == "Event" and RECURRING.search(self.text, max(0, t.start() - 6), t.start()):
                     lab, kind = "Program", "training" if kind == "training" else kind
+                if label == "Event" and m.group(0) in EDITION_EVENT and not EDITION_OPENING.match(name):
+                    break          # 举办系列宣传活动: no event's name
                 need = (min_core or {}).get(m.group(0))      # a bare ending (项目, 资金) needs a long name
                 if need and name.startswith(CATEGORY_OPENINGS):
                     break          # 实施一批重点项目: a category of projects

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Context
-from kg.extract.mentions import (BARE_FUND, BARE_PROGRAMME, EVENT_END, EVENT_SUFFIX, FUND_END, FUND_TABLE, INNER, LEAD_END,
+from kg.extract.mentions import (BARE_FUND, BARE_PROGRAMME, EVENT_END, FUND_END, FUND_TABLE, HELD_END, HELD_TABLE, INNER, LEAD_END,
                                  LEAD_TABLE, LEX, PROG_END, PROG_SUFFIX, Mention, Recognizer, _clause_end, alt,
                                  book_titles, clean_name, policy_kind, policy_name)
 from kg.extract.names import gazetteer
@@ -59,7 +59,7 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
         ms += rec.institutions(t.end(), _clause_end(text, t.end()), strict=False)
     ms += rec.group_names(bodies + universities)
     ms += rec.quoted()
-    ms += rec.after_trigger("organize", "Event", EVENT_END, EVENT_SUFFIX)
+    ms += rec.after_trigger("organize", "Event", HELD_END, HELD_TABLE)
     ms += rec.after_trigger("lead", "Program", LEAD_END, LEAD_TABLE, BARE_PROGRAMME)
     ms += rec.after_trigger("participate", "Program", PROG_END, PROG_SUFFIX)     # 纳入…项目: a category of projects
     ms += rec.after_trigger("fund", "Program", FUND_END, FUND_TABLE, BARE_FUND)

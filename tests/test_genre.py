@@ -524,6 +524,16 @@ def test_the_countrys_figures_and_a_programme_named_in_the_figures_clause():
     assert 42 in figures_of(v, v.node("江西省", "Place"))
 
 
+def test_the_units_a_programme_counts_are_its_figures():
+    v = letter("中华人民共和国民政部关于第1号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、2016年至2020年，我部会同财政部分五批支持203个地区开展中央财政支持居家和社区养老服务改革试点。"
+               "工业和信息化部联合开展智慧健康养老应用试点示范，截至2021年底共遴选示范企业167家、示范基地69个，"
+               "培训养老护理员2万人。\n\n中华人民共和国民政部\n2022年6月1日\n")
+    assert figures_of(v, v.node("中央财政支持居家和社区养老服务改革试点", "Program")) == {203}
+    # the units named with the programme's own words; not what else the sentence counts
+    assert figures_of(v, v.node("智慧健康养老应用试点示范", "Program")) == {167, 69}
+
+
 def test_company_names_with_verbs_inside_and_programmes_named_after_a_verb_inside_them():
     v = letter("金寨县住房和城乡建设局关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
                "一、由金寨县城市建设投资有限公司作为项目实施主体，与国网金寨县供电公司签订协议。开展绿色矿山创建行动。"

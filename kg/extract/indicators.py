@@ -27,7 +27,7 @@ APPROX = ("近", "约", "左右")
 NATION = SimpleNamespace(name=FIGURES["nation"], level="country", short=FIGURES["nation_forms"][0])
 HERE = re.compile(rf"({alt(FIGURES['nation_forms'])}|全省|我省|省内|本省|全市|我市|市内|本市|全区|我区|区内|本区|全县|我县|县内|本县|全州|我州|州内|本州|全盟|我盟)")
 # the units a figure counts, named right after it: 遴选10个(市、县)作为“…实验区”, 建设110个…示范基地
-COUNTS_NEXT = re.compile(r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:[\u4e00-\u9fff]{0,8}?(?:作为|成为|为|纳入|列入))?\s*"
+COUNTS_NEXT = re.compile(rf"\s*(?:[(（][^()（）]{{0,20}}[)）])?\s*(?:[\u4e00-\u9fff]{{0,8}}?(?:{alt(FIGURES['units_run'])}))?\s*"
                          r"(?:国家级|省级|市级|县级|区级)?")
 # who receives what is counted: 对宝鸡市的项目资金支持…, 支持…向某某
 RECIPIENT = re.compile(r"(?:对|向|给予|支持|资助)\s*$")
@@ -111,6 +111,7 @@ def extract_indicators(doc) -> None:
             subject = _counted(doc, named, named_starts, m.end(), cb) or _recipient(doc, sent, m.start()) or \
                 (last if follows else None) or _event_outcome(doc, events, event_starts, sent, ca, m) or \
                 _policy_target(doc, policies, policy_starts, sent, m) or _named_in_clause(doc, here_ms, ca, m, unit) or \
+                _programme_units(doc, named, named_starts, sent, ca, m) or \
                 _subject(doc, sent, text[sent.start:m.start()], para_ms + here_ms, place, sent.start, taken)
             if subject is None:
                 continue
@@ -163,6 +164,19 @@ def _event_outcome(doc, events, event_starts, sent, clause_a: int, m: re.Match) 
 
 OTHER_PARTY = re.compile(r"(?:与|和|同|向|对|为)\s*$")
 COUNT_GAP = re.compile(r"[共计累达到有约近超过余多（）()\s]*")
+
+
+PROGRAMME_UNITS = re.compile(alt(FIGURES["programme_unit_words"]))
+
+
+def _programme_units(doc, named, named_starts, sent, clause_a: int, m: re.Match) -> Node | None:
+    """联合开展智慧健康养老应用试点示范，截至2021年底共遴选示范企业167家: units counted with the
+    programme's own word (示范, 试点) are the units of the programme the sentence named before."""
+    if not PROGRAMME_UNITS.search(doc.raw.text, clause_a, m.start()):
+        return None
+    before = [x for x in in_range(named, named_starts, sent.start, clause_a) if x.label == "Program"
+              and PROGRAMME_UNITS.search(x.name)]
+    return doc.node_for(before[-1]) if before else None
 
 
 def _named_in_clause(doc, here_ms, clause_a: int, m: re.Match, unit: str) -> Node | None:

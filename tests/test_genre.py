@@ -534,6 +534,15 @@ def test_the_units_a_programme_counts_are_its_figures():
     assert figures_of(v, v.node("智慧健康养老应用试点示范", "Program")) == {167, 69}
 
 
+def test_a_name_written_as_the_means_of_the_work_does_not_take_its_figures():
+    v = letter("海城市教育局关于第1号建议的答复\n\n张某代表：\n您提出的《关于某事的建议》收悉。\n"
+               "一、通过“特岗计划”和公开招聘为乡村学校补充教师146名。依托辽宁大学、鞍山师范学院开展培训，"
+               "每年培训乡村教师2300人。\n\n海城市教育局\n2019年6月1日\n")
+    place = v.node("海城市", "Place")
+    assert {146, 2300} <= figures_of(v, place)
+    assert not any(figures_of(v, n) for n in v.g.nodes.values() if n.label in ("Program", "Institution"))
+
+
 def test_company_names_with_verbs_inside_and_programmes_named_after_a_verb_inside_them():
     v = letter("金寨县住房和城乡建设局关于第1号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。\n"
                "一、由金寨县城市建设投资有限公司作为项目实施主体，与国网金寨县供电公司签订协议。开展绿色矿山创建行动。"

@@ -33,6 +33,7 @@ class Doc:
     titled_issuers: set = field(default_factory=set)           # relations: policies whose title names an issuer
     # working state of the evidence helpers below
     _starts: list | None = None                                # each sentence's start, for bisection
+    _ends: dict | None = None                                  # mention_ends(), asked once the mentions are final
     _quoted: dict = field(default_factory=dict)                # sentence start → the sentence as published
     _seen: dict = field(default_factory=dict)                  # id(node or relationship) → its evidence, as a set
 
@@ -44,6 +45,15 @@ class Doc:
         if i >= 0 and pos < self.st.sentences[i].end:
             return self.st.sentences[i]
         return None
+
+    def mention_ends(self) -> dict:
+        """The letter's mentions by where they end (one per end: the longest), made once."""
+        if self._ends is None:
+            self._ends = {}
+            for m in self.mentions:
+                if m.end not in self._ends or m.start < self._ends[m.end].start:
+                    self._ends[m.end] = m
+        return self._ends
 
     def sentence_before(self, sent):
         """The sentence before `sent`, or None for the first."""

@@ -166,6 +166,16 @@ OTHER_PARTY = re.compile(r"(?:与|和|同|向|对|为)\s*$")
 COUNT_GAP = re.compile(r"[共计累达到有约近超过余多（）()\s]*")
 
 
+INSTRUMENT = re.compile(rf"(?:{alt(FIGURES['instrument'])})[“\s]*$")
+def _means(doc, x) -> bool:
+    """A name written as the means of the work, or listed with one: 通过“特岗计划”, 依托西藏大学、拉萨师范高等专科学校."""
+    text, start = doc.raw.text, x.start
+    by_end = doc.mention_ends()
+    while text[start - 1: start] in ("、", "和", "及") and (prev := by_end.get(start - 1)) is not None:
+        start = prev.start
+    return INSTRUMENT.search(text, max(0, start - 3), start) is not None
+
+
 PROGRAMME_UNITS = re.compile(alt(FIGURES["programme_unit_words"]))
 
 
@@ -182,7 +192,7 @@ def _programme_units(doc, named, named_starts, sent, clause_a: int, m: re.Match)
 def _named_in_clause(doc, here_ms, clause_a: int, m: re.Match, unit: str) -> Node | None:
     """争取中央城镇老旧小区改造补助资金28.6亿元, “一村一幼”幼教点3117个: the programme or institution named
     in the figure's own clause; not a name the figure counts (实施老旧小区改造项目42个, 农民合作社3.6万家)."""
-    inside = [x for x in here_ms if x.start >= clause_a]
+    inside = [x for x in here_ms if x.start >= clause_a and not _means(doc, x)]
     if not inside:
         return None
     x = inside[-1]
@@ -243,6 +253,7 @@ def _subject(doc, sent, before: str, para_ms, place, offset: int, taken: Interva
     explicit = [s for s in subj if doc.replier is None or s.id != doc.replier.id]
     if explicit:
         return explicit[0]
+    para_ms = [x for x in para_ms if not _means(doc, x)]
     if para_ms:
         return doc.node_for(para_ms[-1])
     if subj and doc.replier is not None and subj[0].id == doc.replier.id and place is not None:

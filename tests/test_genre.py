@@ -198,6 +198,28 @@ def test_an_event_named_by_活动_only_with_its_year_or_edition():
     assert ("雷山县文体广电旅游局", "2018中国·雷山苗年活动") in v.rels("ORGANIZED")
 
 
+def test_customs_and_maritime_offices_county_cities_by_bare_name_and_a_signature_with_two_plates():
+    v = letter("关于自治区十三届人大二次会议第0286号建议办理情况的答复（摘要）\n\n李某代表：\n"
+               "你们提出的《关于提升口岸通关便利化水平的建议》收悉。满洲里海关高度重视，现答复如下：\n"
+               "一、我关支持满洲里边民互市贸易区建设。我关与舟山海事局联合举办海上应急救援演练。\n")
+    assert v.node("满洲里海关").name == "中华人民共和国满洲里海关"
+    assert v.node("舟山海事局").name == "中华人民共和国舟山海事局"
+    title = "关于自治区十三届人大二次会议第0286号建议办理情况的答复（摘要）"
+    assert ("中华人民共和国满洲里海关", title) in v.rels("ISSUED")
+    w = letter("关于市政协九届四次会议第67号提案的答复\n\n张某委员：\n您提出的《关于某事的提案》收悉。现答复如下：\n"
+               "一、我局开展某某工作。\n\n珠海市市场监督管理局（珠海市知识产权局）\n2019年6月25日\n")
+    assert ("珠海市市场监督管理局", "关于市政协九届四次会议第67号提案的答复") in w.rels("ISSUED")
+
+
+def test_a_plan_named_for_a_programme_with_方案_carries_it_out():
+    v = letter("开展渔船安全生产百日攻坚行动。我局印发《舟山市渔船安全生产百日攻坚行动方案（2021年）》。"
+               "国务院办公厅印发《国务院办公厅关于印发渔船安全生产百日攻坚行动方案的通知》。\n\n舟山市应急管理局\n2021年6月1日\n")
+    impl = v.rels("IMPLEMENTS")
+    assert ("舟山市渔船安全生产百日攻坚行动方案（2021年）", "渔船安全生产百日攻坚行动") in impl
+    # the notice that issues a plan is not the plan
+    assert not any(s.endswith("的通知") for s, _t in impl)
+
+
 def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
     v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
                "河南省教育厅\n2020年7月8日\n")

@@ -146,8 +146,9 @@ class Gazetteer:
                 full = city.name + d.name if city and d.kind == "区" else d.name
                 pl = Place(full, d.short_forms[0] if d.short_forms else d.name, "county", prov.name,
                            city.name if city else "")
-                # the forms that carry their kind (旺苍县, 思明区, 峨边县): a bare 旺苍 or 会同 is left alone
-                for f in {d.name, full, *(x for x in d.short_forms if x not in d.bare_forms)}:
+                # the forms that carry their kind (旺苍县, 思明区, 峨边县): a bare 旺苍 or 会同 is left alone,
+                # not a bare name of three characters or more (满洲里海关, 霍尔果斯口岸): no word is one
+                for f in {d.name, full, *(x for x in d.short_forms if x not in d.bare_forms or len(x) >= 3)}:
                     self.counties.setdefault(f, []).append(pl)
                     self.places.setdefault(f, pl)
 

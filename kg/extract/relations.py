@@ -502,6 +502,8 @@ def _joint_with(doc, sent, ms, subj, partners):
 # 关于进一步加强乡村医生队伍建设的实施意见 carries out 国务院办公厅关于进一步加强乡村医生队伍建设的指导意见
 TOPIC_TITLE = re.compile(r"关于(?P<topic>[^《》〈〉]{6,}?)的(?P<kind>[\u4e00-\u9fff]{1,6})$")
 IMPLEMENTING_KINDS = tuple(LEX["words"]["implementing_kinds"])
+PROGRAMME_PLAN_KINDS = tuple(LEX["words"]["programme_plan_kinds"])
+PLAN_TAIL = re.compile(r"(?:[(（][^()（）]{2,16}[)）])?")
 
 
 def _implementing_titles(doc) -> None:
@@ -514,10 +516,10 @@ def _implementing_titles(doc) -> None:
             if m.label != "Policy":
                 continue
             name = norm(m.name)
-            for kind in IMPLEMENTING_KINDS:
+            for kind in IMPLEMENTING_KINDS + PROGRAMME_PLAN_KINDS:
                 i = name.find(kind)
-                if i <= 0:
-                    continue
+                if i <= 0 or (kind in PROGRAMME_PLAN_KINDS and not PLAN_TAIL.fullmatch(name, i + len(kind))):
+                    continue     # …行动方案 at the name's end (its years after it), not inside 关于印发…方案的通知
                 head = name[:i]
                 prog = next((p for k, p in programmes.items() if head.endswith(k)), None)
                 if prog is not None:

@@ -129,7 +129,7 @@ META_KEYS = sorted({*FRAME["title_keys"], *FRAME["publisher_keys"], *FRAME["date
 # a known field name at the start of a line or after a separator, followed by its colon or by the line's end
 KNOWN_FIELD = re.compile(rf"(?:^|(?<=[\s|]))(?P<key>{'|'.join(_spaced(k) for k in META_KEYS)})\s*(?:[:：]|$)")
 META_KEY_SET = frozenset(META_KEYS)
-TITLE_END = re.compile(rf"(?:{union(FRAME['title_endings'])})$")
+TITLE_END = re.compile(rf"(?:{union(FRAME['title_endings'])})(?:{union(FRAME['title_notes'])})?$")
 SITE_SUFFIX = re.compile(r"\s*[-_—|｜]\s*[\u4e00-\u9fffA-Za-z]{2,16}(?:网|网站|门户)$")
 TRAILING_TIME = re.compile(r"\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 RECEIVED = re.compile(union(FRAME["received"]))
@@ -397,6 +397,9 @@ SIGNED_AND_DATED = re.compile(r"^\s*([\u4e00-\u9fff（）()]{4,40}?(?:厅|局|�
                               r"[\s\u3000]+(?:\d{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*年[^，。]{2,8}日\s*$")
 
 
+SECOND_PLATE = re.compile(r"([\u4e00-\u9fff]{4,30})[（(][\u4e00-\u9fff]{4,30}[）)]")
+
+
 def _signature_and_date(st: Structure, nonempty) -> None:
     # The signature block: the last lines, a body name followed by a date.
     tail = nonempty[-6:]
@@ -414,6 +417,8 @@ def _signature_and_date(st: Structure, nonempty) -> None:
             for q, prev in reversed(tail[:i]):
                 s = prev.strip()
                 if 3 <= len(s) <= 40 and not re.search(r"[，。,:：]", s):
+                    if (plate := SECOND_PLATE.fullmatch(s)) is not None:
+                        s = plate.group(1)     # 珠海市市场监督管理局（珠海市知识产权局）: the body, its second plate aside
                     st.signer, st.signer_from = s, "signature"
                     off = prev.index(s)
                     st.signer_span = (q + off, q + off + len(s))

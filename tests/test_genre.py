@@ -220,6 +220,15 @@ def test_a_plan_named_for_a_programme_with_方案_carries_it_out():
     assert not any(s.endswith("的通知") for s, _t in impl)
 
 
+def test_a_later_clause_of_the_jurisdiction_names_no_issuer_and_places_in_a_list_are_no_firms():
+    v = letter("国家体育总局、国家发展改革委联合印发《冰雪运动发展规划》后，自治区出台了《新疆冰雪运动发展规划》。"
+               "我局组织省内企业与浙江、广东等主销区企业签订产销合作协议。\n\n伊犁哈萨克自治州体育局\n2019年6月1日\n")
+    assert {s for s, t in v.rels("ISSUED") if t == "冰雪运动发展规划"} == {
+        "国家体育总局", "中华人民共和国国家发展和改革委员会"}
+    assert not {s for s, t in v.rels("ISSUED") if t == "新疆冰雪运动发展规划"}
+    assert not [n for n in v.g.nodes.values() if n.label == "Institution"]
+
+
 def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
     v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
                "河南省教育厅\n2020年7月8日\n")

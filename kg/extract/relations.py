@@ -162,6 +162,9 @@ def _issued(doc, sent, ms, subj, partners):
                 carried = None
                 continue
             clause_a = _clause_start(text, sent.start, m.start - len(window) + t.start())
+            if clause_a > sent.start and JURISDICTION.fullmatch(text, clause_a, m.start - len(window) + t.start()):
+                carried = None
+                continue     # …印发《A》后，自治区出台了《B》: the region, no body named, and not the sentence's subject
             # 我行认真贯彻落实A、B联合印发的《X》: who carries X out is not who issued it
             cites = list(CITES.finditer(text, clause_a, m.start - len(window) + t.start()))
             if cites:
@@ -190,6 +193,7 @@ def _issued(doc, sent, ms, subj, partners):
             doc.add_rel("ISSUED", who, pol, min(m.start, sent.start), m.end, date=date)
 
 
+JURISDICTION = re.compile(rf"\s*(?:{alt(LEX['sentence']['jurisdiction_subjects'])})\s*(?:先后|相继|也|已|还|又)?\s*")
 # the subject joined to the bodies named next: 我部会同 (联合, 与) A、B等9部门…
 JOINS_BEFORE = re.compile(rf"(?:{alt(LEX['triggers']['co_issue'])})\s*$")
 AND_OTHERS = re.compile(r"等\s*[\d一二三四五六七八九十]+\s*个?(?:部门|部委|单位|机构)(?:联合)?(?:印发|发布|出台)?的?$")
@@ -626,8 +630,9 @@ def _list_items(doc, ms, a, b, labels=("Institution",), create=False, category_k
             break
         raw = clean_name(text[pos:end])
         node = None
+        # (a place is no institution: 与浙江、广东等主销区企业签订…)
         if create and 2 <= len(raw) <= 30 and not is_generic(raw, "") and not re.search(r"\d", raw) \
-                and not re.search(r"[的了在是将对]", raw):
+                and not re.search(r"[的了在是将对]", raw) and doc.rec.gaz.place(raw) is None:
             node = _new_institution(doc, raw, pos, end)
         items.append([pos, end, node, ""])
         pos = end

@@ -230,6 +230,12 @@ def test_a_later_clause_of_the_jurisdiction_names_no_issuer_and_places_in_a_list
     assert not [n for n in v.g.nodes.values() if n.label == "Institution"]
 
 
+def test_a_vocational_college_is_named_wherever_it_stands():
+    v = letter("我局与湖北三峡职业技术学院联合举办养老护理员职业技能培训班。\n\n长阳土家族自治县民政局\n2017年6月1日\n")
+    college = v.node("湖北三峡职业技术学院", "Institution")
+    assert college is not None and college.kind == "university"
+
+
 def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
     v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
                "河南省教育厅\n2020年7月8日\n")

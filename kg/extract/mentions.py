@@ -40,6 +40,9 @@ PROG_SUFFIX = LEX["program_suffix"]
 EVENT_SUFFIX = LEX["event_suffix"]
 POLICY_KIND = LEX["policy_kind"]
 STRONG_INST = set(LEX["words"]["strong_institution_suffix"])
+# a school's or university's ending is strong when it ends in a strong one (职业技术学院 in 学院)
+STRONG_ENDINGS = frozenset(STRONG_INST | {x for x, kind in INST_SUFFIX.items()
+                                          if kind in ("university", "school") and x.endswith(tuple(STRONG_INST))})
 # a quoted name and the words after it that make it a programme: “一村一幼”专项资金, “三智”合作试点,
 # “四好农村路”示范县创建活动, “农村淘宝”项目
 QUOTED_NAME = re.compile(rf"“([^“”\n]{{2,40}})”((?:(?!等|和|及|与|的|支持|开展|实施)[{CJK}]){{0,8}}(?:{alt(PROG_SUFFIX)}|(?:项目|活动|政策)(?![式制化型性]))"
@@ -349,9 +352,9 @@ class Recognizer:
         for m in INST_RE.finditer(self.text, a, b):
             suffix = m.group(0)
             end = m.end()
-            if strict and suffix not in STRONG_INST and suffix not in UNIT_OF_UNIVERSITY:
+            if strict and suffix not in STRONG_ENDINGS and suffix not in UNIT_OF_UNIVERSITY:
                 continue      # a weak ending (平台, 学校) names something only in a relation's slot
-            if not strict and (suffix in STRONG_INST or suffix in UNIT_OF_UNIVERSITY):
+            if not strict and (suffix in STRONG_ENDINGS or suffix in UNIT_OF_UNIVERSITY):
                 continue      # in a slot only the weak endings: the strong ones are found everywhere
             if in_set_phrase(self.text, m.start(), end):
                 continue      # 一流大学城, 中心城市, 中小学, 人类命运共同体: the ending is part of a common noun

@@ -236,6 +236,13 @@ def test_a_vocational_college_is_named_wherever_it_stands():
     assert college is not None and college.kind == "university"
 
 
+def test_hosting_an_event_together_is_no_cooperation_of_its_own():
+    v = letter("2021年10月，我局与浙江省人民政府在杭州共同举办2021中国快递物流发展论坛。"
+               "我局与中国邮政集团有限公司签订战略合作协议。\n\n国家邮政局\n2022年6月1日\n")
+    assert {s for s, t in v.rels("ORGANIZED")} == {"国家邮政局", "浙江省人民政府"}
+    assert v.rels("COOPERATES_WITH") == {("国家邮政局", "中国邮政集团有限公司")}
+
+
 def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
     v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
                "河南省教育厅\n2020年7月8日\n")

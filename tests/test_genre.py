@@ -243,6 +243,17 @@ def test_hosting_an_event_together_is_no_cooperation_of_its_own():
     assert v.rels("COOPERATES_WITH") == {("国家邮政局", "中国邮政集团有限公司")}
 
 
+def test_bodies_of_foreign_states_and_of_the_special_administrative_regions():
+    v = letter("我关与俄罗斯联邦后贝加尔斯克海关签订合作备忘录。我局与澳门经济局在横琴共同举办首届珠澳知识产权合作论坛。"
+               "俄罗斯企业参加交易会。与澳门大学开展合作。\n\n中华人民共和国满洲里海关\n2019年6月1日\n")
+    foreign = {n.name for n in v.g.nodes.values() if n.label == "Agency" and n.kind == "foreign"}
+    assert foreign == {"俄罗斯联邦后贝加尔斯克海关", "澳门特别行政区政府经济局"}
+    assert v.node("澳门大学", "Institution") is not None
+    # a local office signed with its full name replies
+    assert ("中华人民共和国满洲里海关", "俄罗斯联邦后贝加尔斯克海关") in v.rels("COOPERATES_WITH")
+    assert {s for s, _t in v.rels("ISSUED")} >= {"中华人民共和国满洲里海关"}
+
+
 def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
     v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
                "河南省教育厅\n2020年7月8日\n")

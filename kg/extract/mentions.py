@@ -40,6 +40,14 @@ PROG_SUFFIX = LEX["program_suffix"]
 EVENT_SUFFIX = LEX["event_suffix"]
 POLICY_KIND = LEX["policy_kind"]
 STRONG_INST = set(LEX["words"]["strong_institution_suffix"])
+FOREIGN = data.load("foreign")
+# the words between a state (or a region) and its body's ending: no verb, conjunction or particle among them
+_NAME_CHAR = r"(?:(?![与和及同的在对向并等了是将为从])[\u4e00-\u9fff])"
+FOREIGN_BODY = re.compile(rf"(?:{alt(n for st in FOREIGN['state'] for n in st['names'])}){_NAME_CHAR}{{0,10}}"
+                          rf"(?:{alt(FOREIGN['state_body_endings'])})")
+SAR_GOVERNMENT = {f: r["government"] for r in FOREIGN["sar"] for f in r["forms"]}
+SAR_BODY = re.compile(rf"(?P<form>{alt(SAR_GOVERNMENT)})(?:(?P<mid>{_NAME_CHAR}{{1,8}}?)(?P<end>{alt(FOREIGN['sar_body_endings'])})"
+                      rf"|(?<=政府))")
 # a school's or university's ending is strong when it ends in a strong one (职业技术学院 in 学院)
 STRONG_ENDINGS = frozenset(STRONG_INST | {x for x, kind in INST_SUFFIX.items()
                                           if kind in ("university", "school") and x.endswith(tuple(STRONG_INST))})
@@ -315,7 +323,10 @@ class Recognizer:
                 continue
             if self.text[s - 1: s] == "各":
                 continue
-            found.append(Mention(s, e, bm.surface, bm.label, canonical, bm.kind, source="local"))
+            head = canonical[: len(canonical) - len(bm.surface)]
+            if head and canonical.endswith(bm.surface) and self.text.endswith(head, 0, s):
+                s -= len(head)       # 中华人民共和国乌鲁木齐海关 written in full: one mention, the whole name
+            found.append(Mention(s, e, self.text[s:e], bm.label, canonical, bm.kind, source="local"))
         whole = (a, b) == (0, len(self.text))
         for bm in (self._whole("local_offices") if whole else g.local_offices(seg)):
             found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="office"))
@@ -444,6 +455,21 @@ class Recognizer:
         level = self.gaz.level_prefix.get(m.group(1))
         place = {"province": self.province, "city": self.city, "county": self.county}.get(level or "")
         return place.name + name[len(m.group(1)):] if place is not None else name
+
+    def foreign_bodies(self) -> list[Mention]:
+        """A foreign state's body (俄罗斯联邦后贝加尔斯克海关) or a department of a Special Administrative
+        Region's government (澳门经济局 → 澳门特别行政区政府经济局), named as written (kg/data/foreign.toml)."""
+        out = []
+        for m in FOREIGN_BODY.finditer(self.text):
+            if not self.inside_protected(m.start(), m.end()):
+                out.append(Mention(m.start(), m.end(), m.group(0), "Agency", m.group(0), "foreign", source="foreign"))
+        for m in SAR_BODY.finditer(self.text):
+            if self.inside_protected(m.start(), m.end()):
+                continue
+            gov = SAR_GOVERNMENT[m.group("form")]
+            name = gov + m.group("mid") + m.group("end") if m.group("mid") else gov
+            out.append(Mention(m.start(), m.end(), m.group(0), "Agency", name, "foreign", source="foreign"))
+        return out
 
     def towns(self) -> list[Mention]:
         """Township bodies the division table does not reach: 曲梁镇人民政府, 来集镇政府, 某某街道办事处."""

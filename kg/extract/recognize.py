@@ -69,6 +69,7 @@ def _recognize(rec: Recognizer, st: Structure, ctx: Context, titles) -> list[Men
     ms += rec.listed_programmes()
     ms += rec.listed_products()
     ms += rec.towns()
+    ms += rec.foreign_bodies()
     ms += _self_mentions(rec, ctx)
     ms += _two_plates(rec, ms)
     ms += _listed_bodies(rec, ms)

@@ -254,6 +254,16 @@ def test_bodies_of_foreign_states_and_of_the_special_administrative_regions():
     assert {s for s, _t in v.rels("ISSUED")} >= {"中华人民共和国满洲里海关"}
 
 
+def test_a_short_name_stands_for_a_merged_department_only_by_its_initials_or_its_last_part():
+    v = letter("我局与州教育局、州文化体育广播电视和旅游局共同主办冬季运动会。我局承办全国高山滑雪青年锦标赛。\n\n"
+               "伊犁哈萨克自治州体育局\n2019年8月6日\n")
+    assert v.node("伊犁哈萨克自治州文化体育广播电视和旅游局", "Agency") is not None
+    assert ("伊犁哈萨克自治州体育局", "全国高山滑雪青年锦标赛") in v.rels("ORGANIZED")
+    # 自然资源局 is the last part of 规划和自然资源局: one body
+    w = letter("我局会同市规划和自然资源局开展工作。市自然资源局牵头编制规划。\n\n大庆市科学技术局\n2019年8月6日\n")
+    assert {n.name for n in w.g.nodes.values() if n.label == "Agency" and "自然资源" in n.name} == {"大庆市规划和自然资源局"}
+
+
 def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
     v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
                "河南省教育厅\n2020年7月8日\n")

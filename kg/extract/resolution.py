@@ -146,7 +146,8 @@ def _short_forms(doc: Doc, label: str, names: list[str], places, remap: dict) ->
                     and sum(xn.endswith(nn) and xn != nn for _x, xn in normed) == 1:
                 remap[(label, n)] = (label, other)   # 《指引》 for the one 《…工作指引》 of the letter
             elif label == "Agency" and len(nn) >= 5 and _subsequence(nn, on) \
-                    and not on.startswith(nn) and _place_head(doc, nn) == _place_head(doc, on):
+                    and not on.startswith(nn) and (head := _place_head(doc, nn)) == _place_head(doc, on) \
+                    and _short_of_merged(nn[len(head):], on[len(head):]):
                 # (中国人民银行 and its 江苏省分行, 深圳市 and 深圳市南山区 教育局 are two bodies each)
                 remap[(label, n)] = (label, other)   # 省扶贫局 and 省扶贫开发局 in one letter: one body
             elif label == "Event":
@@ -158,6 +159,15 @@ def _short_forms(doc: Doc, label: str, names: list[str], places, remap: dict) ->
                 # 乌鲁木齐集结中心 for 中欧班列（乌鲁木齐）集结中心: the short form keeps the qualifier
                 # (中国地质大学 without its （武汉） is another body)
                 remap[(label, n)] = (label, other)
+
+
+def _short_of_merged(short: str, full: str) -> bool:
+    """Whether a department's short name can stand for a merged one (X和Y局): by its initials
+    (人社局 for 人力资源和社会保障局) or by its last part (自然资源局 for 规划和自然资源局, 数据局 for
+    政务服务和数据管理局); 体育局 is another body than 文化体育广播电视和旅游局."""
+    if "和" not in full or short[:1] == full[:1]:
+        return True
+    return _subsequence(short, full[full.rindex("和") + 1:])
 
 
 def _bare_anaphora(doc: Doc) -> None:

@@ -259,6 +259,11 @@ def test_a_short_name_stands_for_a_merged_department_only_by_its_initials_or_its
                "伊犁哈萨克自治州体育局\n2019年8月6日\n")
     assert v.node("伊犁哈萨克自治州文化体育广播电视和旅游局", "Agency") is not None
     assert ("伊犁哈萨克自治州体育局", "全国高山滑雪青年锦标赛") in v.rels("ORGANIZED")
+    # the body that signs is its own, not a short form of another the letter lists
+    u = letter("联合市水利局、市科工信局出台《某某办法》。\n\n乌鲁木齐市科学技术局\n2020年8月1日\n")
+    signer = u.node("乌鲁木齐市科学技术局", "Agency")
+    assert signer is not None and signer.name == "乌鲁木齐市科学技术局"
+    assert "我局" not in u.node("乌鲁木齐市科学技术和工业信息化局", "Agency").aliases
     # 自然资源局 is the last part of 规划和自然资源局: one body
     w = letter("我局会同市规划和自然资源局开展工作。市自然资源局牵头编制规划。\n\n大庆市科学技术局\n2019年8月6日\n")
     assert {n.name for n in w.g.nodes.values() if n.label == "Agency" and "自然资源" in n.name} == {"大庆市规划和自然资源局"}

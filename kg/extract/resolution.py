@@ -117,6 +117,7 @@ def _short_forms(doc: Doc, label: str, names: list[str], places, remap: dict) ->
     """remap[(label, short)] = (label, full) for the short forms among one label's names
     (the last full name in the letter's order wins, as before)."""
     normed = [(x, norm(x)) for x in names]     # once per name, not once per pair
+    replier = doc.ctx.replier if doc.ctx is not None else None
     if label == "Program":
         by_norm = {xn: x for x, xn in normed}
         for x, xn in normed:
@@ -145,10 +146,11 @@ def _short_forms(doc: Doc, label: str, names: list[str], places, remap: dict) ->
             elif label == "Policy" and len(nn) <= 4 and on.endswith(nn) \
                     and sum(xn.endswith(nn) and xn != nn for _x, xn in normed) == 1:
                 remap[(label, n)] = (label, other)   # 《指引》 for the one 《…工作指引》 of the letter
-            elif label == "Agency" and len(nn) >= 5 and _subsequence(nn, on) \
+            elif label == "Agency" and len(nn) >= 5 and _subsequence(nn, on) and n != replier \
                     and not on.startswith(nn) and (head := _place_head(doc, nn)) == _place_head(doc, on) \
                     and _short_of_merged(nn[len(head):], on[len(head):]):
-                # (中国人民银行 and its 江苏省分行, 深圳市 and 深圳市南山区 教育局 are two bodies each)
+                # (中国人民银行 and its 江苏省分行, 深圳市 and 深圳市南山区 教育局 are two bodies each; the body that
+                # signs the letter is its own, as the frame names it: 科学技术局 beside 市科工信局)
                 remap[(label, n)] = (label, other)   # 省扶贫局 and 省扶贫开发局 in one letter: one body
             elif label == "Event":
                 remap[(label, n)] = (label, other)

@@ -269,6 +269,13 @@ def test_a_short_name_stands_for_a_merged_department_only_by_its_initials_or_its
     assert {n.name for n in w.g.nodes.values() if n.label == "Agency" and "自然资源" in n.name} == {"大庆市规划和自然资源局"}
 
 
+def test_welfare_homes_of_a_county_are_named_with_it():
+    v = letter("县社会福利院实行公建民营。推动县中医医院与县社会福利院签订医养结合合作协议。\n\n长阳土家族自治县民政局\n2017年6月1日\n")
+    home = v.node("长阳土家族自治县社会福利院", "Institution")
+    assert home is not None and home.kind == "welfare"
+    assert ("长阳土家族自治县中医医院", "长阳土家族自治县社会福利院") in v.rels("COOPERATES_WITH")
+
+
 def test_selecting_pilot_units_leads_the_programme_and_a_partner_hosts_the_event():
     v = letter("在全省范围遴选10个县作为“河南省某某教育实验区”。2019年5月,与联合国教科文组织在北京召开国际某某大会。\n\n"
                "河南省教育厅\n2020年7月8日\n")

@@ -164,9 +164,9 @@ def _event_outcome(doc, events, event_starts, sent, clause_a: int, m: re.Match) 
 
 OTHER_PARTY = re.compile(r"(?:与|和|同|向|对|为)\s*$")
 COUNT_GAP = re.compile(r"[共计累达到有约近超过余多（）()\s]*")
-
-
 INSTRUMENT = re.compile(rf"(?:{alt(FIGURES['instrument'])})[“\s]*$")
+
+
 def _means(doc, x) -> bool:
     """A name written as the means of the work, or listed with one: 通过“特岗计划”, 依托西藏大学、拉萨师范高等专科学校."""
     text, start = doc.raw.text, x.start

@@ -730,7 +730,7 @@ def _pilot_named_before(doc, sent, pos: int, ending: str):
     for x in reversed(doc.mentions):
         if x.start >= pos:
             continue
-        if doc.sentence_of(x.start) is None or doc.sentence_of(x.start).para != sent.para:
+        if (where := doc.sentence_of(x.start)) is None or where.para != sent.para:
             return None
         if x.label == "Program" and x.source != "inner" and norm(x.name).endswith(ending):
             return x

@@ -192,9 +192,10 @@ def test_a_programme_named_before_工作_by_示范_or_创建():
     assert ("新疆维吾尔自治区商务厅", "电子商务进农村综合示范") in v.rels("LEADS")
 
 
-def test_an_event_named_by_活动_only_with_its_year_or_edition():
-    v = letter("2018年11月，我局承办2018中国·雷山苗年活动。我局举办系列宣传活动。\n\n雷山县文体广电旅游局\n2019年1月1日\n")
-    assert {n.name for n in v.g.nodes.values() if n.label == "Event"} == {"2018中国·雷山苗年活动"}
+def test_an_event_named_by_活动_or_演练_only_with_its_year_or_edition():
+    v = letter("2018年11月，我局承办2018中国·雷山苗年活动。我局举办系列宣传活动。我局联合举办2018年雷山县防汛应急演练。"
+               "我局组织应急演练。\n\n雷山县文体广电旅游局\n2019年1月1日\n")
+    assert {n.name for n in v.g.nodes.values() if n.label == "Event"} == {"2018中国·雷山苗年活动", "2018年雷山县防汛应急演练"}
     assert ("雷山县文体广电旅游局", "2018中国·雷山苗年活动") in v.rels("ORGANIZED")
 
 

@@ -237,11 +237,13 @@ def test_a_vocational_college_is_named_wherever_it_stands():
     assert college is not None and college.kind == "university"
 
 
-def test_hosting_an_event_together_is_no_cooperation_of_its_own():
+def test_hosting_an_event_together_is_no_cooperation_of_its_own_and_carrying_out_a_programme_together_is():
     v = letter("2021年10月，我局与浙江省人民政府在杭州共同举办2021中国快递物流发展论坛。"
                "我局与中国邮政集团有限公司签订战略合作协议。\n\n国家邮政局\n2022年6月1日\n")
     assert {s for s, t in v.rels("ORGANIZED")} == {"国家邮政局", "浙江省人民政府"}
     assert v.rels("COOPERATES_WITH") == {("国家邮政局", "中国邮政集团有限公司")}
+    w = letter("中国邮政集团有限公司与中国邮政储蓄银行股份有限公司协同实施“邮政+电商+金融”助农工程。\n\n国家邮政局\n2022年6月1日\n")
+    assert w.rels("COOPERATES_WITH") == {("中国邮政集团有限公司", "中国邮政储蓄银行股份有限公司")}
 
 
 def test_bodies_of_foreign_states_and_of_the_special_administrative_regions():

@@ -109,8 +109,8 @@ _ALIKE = {
 BRACKETED = re.compile(r"[(（]([^()（）]{2,8})[)）]")
 
 
-LEX = data.load("lexicon")["words"]
-UNIT_DESIGNATION = re.compile(rf"^(?:{alt(LEX['programme_unit_levels'])})?(?P<base>.{{4,}}?)(?:{alt(LEX['programme_units'])})$")
+WORDS = data.load("lexicon")["words"]
+UNIT_DESIGNATION = re.compile(rf"^(?:{alt(WORDS['programme_unit_levels'])})?(?P<base>.{{4,}}?)(?:{alt(WORDS['programme_units'])})$")
 
 
 def _short_forms(doc: Doc, label: str, names: list[str], places, remap: dict) -> None:

@@ -45,10 +45,6 @@ def _as_body(gaz: Gazetteer, s: str, province, city, county=None):
         # 中共黔东南州委宣传部: the party's name written before its committee's department
         bm = gaz.canonical_body(s[2:] if s.startswith("中共") else s[5:], province, city, county)
         bm = bm if bm is not None and bm.canonical.startswith(("中共", "中国共产党")) else None
-    if bm is None and s.startswith("中华人民共和国") and len(s) > 9:
-        # 中华人民共和国乌鲁木齐海关 signed in full: the local office the data names by its place
-        bm = gaz.canonical_body(s[7:], province, city, county)
-        bm = bm if bm is not None and bm.canonical == s else None
     if bm is None and (m := UNIT_OF_BODY.match(s)) and not s.endswith("人民政府办公厅"):
         bm = gaz.canonical_body(m.group(1), province, city, county)
     return bm

@@ -34,6 +34,7 @@ class Doc:
     # working state of the evidence helpers below
     _starts: list | None = None                                # each sentence's start, for bisection
     _ends: dict | None = None                                  # mention_ends(), asked once the mentions are final
+    _mention_starts: tuple | None = None                       # mention_starts(): (the list, its starts)
     _quoted: dict = field(default_factory=dict)                # sentence start → the sentence as published
     _seen: dict = field(default_factory=dict)                  # id(node or relationship) → its evidence, as a set
 
@@ -45,6 +46,19 @@ class Doc:
         if i >= 0 and pos < self.st.sentences[i].end:
             return self.st.sentences[i]
         return None
+
+    def mention_starts(self) -> list[int]:
+        """The mentions' starts, for bisection (the list is sorted by start; made again for a new list)."""
+        if self._mention_starts is None or self._mention_starts[0] is not self.mentions \
+                or len(self._mention_starts[1]) != len(self.mentions):
+            self._mention_starts = (self.mentions, [m.start for m in self.mentions])
+        return self._mention_starts[1]
+
+    def paragraph_start(self, sent) -> int:
+        """Where the paragraph of `sent` begins: its first sentence's start."""
+        while (prev := self.sentence_before(sent)) is not None and prev.para == sent.para:
+            sent = prev
+        return sent.start
 
     def mention_ends(self) -> dict:
         """The letter's mentions by where they end (one per end: the longest), made once."""

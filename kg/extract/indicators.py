@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from kg import data
 from kg.extract.mentions import alt
+from kg.extract.relations import ISSUE_WORD
 from kg.extract.spans import Intervals, in_range
 from kg.records import Node, norm
 
@@ -139,7 +140,7 @@ EVENT_FIGURE = re.compile(alt(FIGURES["event_outcome"]))
 # a sentence opening on the event of the one before (after a date or a comma at most)
 EVENT_AGAIN = re.compile(rf"[^，,。；]{{0,12}}?(?:{alt(FIGURES['event_again'])})")
 POLICY_TARGET = re.compile(alt(FIGURES["policy_target"]))
-ISSUED_BEFORE = re.compile(rf"(?:{alt(LEX['triggers']['issue'])})了?\s*$")
+ISSUED_BEFORE = re.compile(rf"(?:{ISSUE_WORD.pattern})了?\s*$")     # 印发《X》, not 印发的《X》 (cited there)
 
 
 # a clause that goes on about the figure before it: …发放贷款236亿元，带动商业贷款163亿元

@@ -323,10 +323,7 @@ class Recognizer:
                 continue
             if self.text[s - 1: s] == "各":
                 continue
-            head = canonical[: len(canonical) - len(bm.surface)]
-            if head and canonical.endswith(bm.surface) and self.text.endswith(head, 0, s):
-                s -= len(head)       # 中华人民共和国乌鲁木齐海关 written in full: one mention, the whole name
-            found.append(Mention(s, e, self.text[s:e], bm.label, canonical, bm.kind, source="local"))
+            found.append(Mention(s, e, bm.surface, bm.label, canonical, bm.kind, source="local"))
         whole = (a, b) == (0, len(self.text))
         for bm in (self._whole("local_offices") if whole else g.local_offices(seg)):
             found.append(Mention(a + bm.start, a + bm.end, bm.surface, bm.label, bm.canonical, bm.kind, source="office"))

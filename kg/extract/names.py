@@ -66,6 +66,15 @@ class BodyMatch:
     resolved: bool = True     # False when a relative prefix (省/市) found no place
 
 
+def _written_in_full(text: str, start: int, surface: str, canonical: str) -> int:
+    """Where a body's name starts when the text writes the head of its canonical name before the
+    form found (中华人民共和国|乌鲁木齐海关: one name, the whole of it)."""
+    head = canonical[: len(canonical) - len(surface)]
+    if head and canonical.endswith(surface) and text.endswith(head, 0, start):
+        return start - len(head)
+    return start
+
+
 class Gazetteer:
     def __init__(self):
         div = data.load("divisions")
@@ -245,8 +254,9 @@ class Gazetteer:
                 continue
             if level is None and prefix == place.short and form in self.local_short:
                 template = self.local_short[form]
-            yield BodyMatch(m.start(), m.end(), m.group(0), template.format(place=place.name, short=place.short), kind,
-                            self.local_label.get(form, "Agency"))
+            canonical = template.format(place=place.name, short=place.short)
+            start = _written_in_full(text, m.start(), m.group(0), canonical)
+            yield BodyMatch(start, m.end(), text[start:m.end()], canonical, kind, self.local_label.get(form, "Agency"))
 
     def _local_matches(self, text: str):
         """place + form matches, leftmost first and not overlapping; at each start the longest

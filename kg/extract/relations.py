@@ -2,6 +2,7 @@
 each pattern is a small function over one sentence and the mentions in it."""
 from __future__ import annotations
 
+import bisect
 import re
 
 from kg import data
@@ -258,14 +259,16 @@ CARRIED_AS = re.compile(rf"(?:》)?的(?:{alt(LEX['triggers']['carried_out_as'])
 ANTECEDENT_REACH = 400      # characters back to the document a pointing word names
 
 
-def _antecedent(doc, before: int, kind: str):
-    """The last document of `kind` named (not inside another's title) within reach before `before`."""
-    for m in reversed(doc.mentions):
-        if m.end > before:
-            continue
-        if m.end < before - ANTECEDENT_REACH:
+def _named_before(doc, pos: int, label: str, wanted, since: int):
+    """The last mention of `label` (not inside another's name) ending by `pos` and starting at `since`
+    or after whose name passes `wanted`: what a pointing word or a bare ending names again."""
+    mentions = doc.mentions                                     # sorted by start
+    starts = doc.mention_starts()
+    for i in range(bisect.bisect_left(starts, pos) - 1, -1, -1):
+        m = mentions[i]
+        if m.start < since:
             return None
-        if m.label == "Policy" and m.source != "inner" and kind in norm(m.name):
+        if m.end <= pos and m.label == label and m.source != "inner" and wanted(norm(m.name)):
             return m
     return None
 
@@ -278,7 +281,8 @@ def _implements(doc, sent, ms, subj, partners):
     carried = []
     first = policies[0].start if policies else sent.end
     if (pointed := ANAPHOR_CITE.search(text, sent.start, first)) is not None:
-        if (a := _antecedent(doc, sent.start, pointed.group("kind"))) is not None:
+        kind = pointed.group("kind")
+        if (a := _named_before(doc, sent.start, "Policy", lambda n: kind in n, sent.start - ANTECEDENT_REACH)) is not None:
             carried.append(a)
     for b, a in zip(policies, policies[1:]):
         if CARRIED_BETWEEN.match(text[b.end:a.start]) and CARRIED_AS.match(text, a.end):
@@ -725,24 +729,13 @@ ENTERED = re.compile(rf"(?:被|已|均|先后|成功)*(?:{alt(LEX['triggers']['p
 BARE_PILOT = re.compile(rf"(?:{alt(LEX['triggers']['participate'])})(?:了)?(?P<bare>{alt(LEX['words']['bare_pilots'])})")
 
 
-def _pilot_named_before(doc, sent, pos: int, ending: str):
-    """The last programme ending in `ending` named in the paragraph before `pos`."""
-    for x in reversed(doc.mentions):
-        if x.start >= pos:
-            continue
-        if (where := doc.sentence_of(x.start)) is None or where.para != sent.para:
-            return None
-        if x.label == "Program" and x.source != "inner" and norm(x.name).endswith(ending):
-            return x
-    return None
-
-
 def _participates(doc, sent, ms, subj, partners):
     text = doc.raw.text
     targets = [(m, m.start) for m in ms]           # a programme and where the sentence names it
     for b in BARE_PILOT.finditer(text, sent.start, sent.end):
         if not any(x.start <= b.start("bare") < x.end for x in ms) and \
-                (p := _pilot_named_before(doc, sent, b.start(), b.group("bare"))) is not None:
+                (p := _named_before(doc, b.start(), "Program", lambda n: n.endswith(b.group("bare")),
+                                    doc.paragraph_start(sent))) is not None:
             targets.append((p, b.start("bare")))
     for m, at in targets:
         if m.label not in ("Program", "Policy"):

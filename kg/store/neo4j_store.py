@@ -413,37 +413,50 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
     relationships by (type, source label, target label), and each letter's registry entry.
     Shared by the online writer and the bulk importer (kg/store/bulk.py), so both resolve alike."""
     # one row per node and per relationship for the whole batch: a body named in many letters
-    # has its lists rewritten once per batch, not once per letter
+    # has its lists rewritten once per batch, not once per letter. This loop is most of a bulk
+    # load's merge (some 150 records a letter): names are bound locally, labels and types
+    # checked once each, and a node's forms kept as a set while the batch is read.
     node_rows: dict[str, dict] = defaultdict(dict)
     support_rows: dict[str, dict] = defaultdict(dict)      # label → (key, doc) → the forms that doc used
     rel_rows: dict[tuple, dict] = defaultdict(dict)
     registry = []
+    labels, types = _Checked(_check_label), _Checked(_check_type)
+    resolve, add_evidence, join = resolver.resolve, _add_evidence, SEP.join
     for dg in todo:
         doc = dg.doc_id
         key_of = {}
-        for n in dg.nodes.values():
-            key = resolver.resolve(n)
-            key_of[n.id] = (n.label, key)
-            row = node_rows[_check_label(n.label)].get(key)
+        for nid, n in dg.nodes.items():
+            key = resolve(n)
+            label = labels[n.label]
+            key_of[nid] = (label, key)
+            rows = node_rows[label]
+            row = rows.get(key)
+            props = n.properties
             if row is None:
-                row = node_rows[n.label][key] = {
-                    "key": key, "name": n.name, "kind": n.kind or "", "forms": [],
-                    "props_json": _json(n.properties), "names": set(), "kinds": set(), "claims": defaultdict(set),
-                    "flat": _flat(n.properties),
+                row = rows[key] = {
+                    "key": key, "name": n.name, "kind": n.kind or "", "forms": set(),
+                    "props_json": _json(props), "names": set(), "kinds": set(), "claims": defaultdict(set),
+                    "flat": _flat(props), "p0": props,
                     "evidence_docs": [], "evidence_starts": [], "evidence_ends": [], "evidence_sentences": []}
-            _add_evidence(row, n.evidence)
+            add_evidence(row, n.evidence)
             row["names"].add(n.name)
             if n.kind:
                 row["kinds"].add(n.kind)
-            encoded = {k: encode(v) for k, v in n.properties.items()} if n.properties else {}
-            for k, v in encoded.items():
-                row["claims"][k].add(v)
+            if props:
+                encoded = {k: encode(v) for k, v in props.items()}
+                claims = row["claims"]
+                for k, v in encoded.items():
+                    claims[k].add(v)
+            else:
+                encoded = {}
             forms = sorted(n.aliases | {n.name})
-            row["forms"] += [a for a in forms if a not in row["forms"]]
-            sup = support_rows[n.label].get((key, doc))
+            row["forms"].update(forms)
+            sups = support_rows[label]
+            sup = sups.get((key, doc))
             if sup is None:
-                sup = support_rows[n.label][(key, doc)] = {"key": key, "doc": doc, "forms": [], "said": {}}
-            sup["forms"] += [a for a in forms if a not in sup["forms"]]
+                sup = sups[(key, doc)] = {"key": key, "doc": doc, "forms": forms, "said": {}}
+            else:
+                sup["forms"] += [a for a in forms if a not in sup["forms"]]
             _said(sup["said"], n, encoded)
             if not row["kind"]:
                 row["kind"] = n.kind or ""
@@ -451,18 +464,34 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
         for rel in dg.relationships.values():
             sl, sk = key_of[rel.source]
             tl, tk = key_of[rel.target]
-            group = rel_rows[(_check_type(rel.type), sl, tl)]
+            rtype = types[rel.type]
+            group = rel_rows[(rtype, sl, tl)]
             row = group.get((sk, tk))
+            props = rel.properties
             if row is None:
                 row = group[(sk, tk)] = {
-                    "s": sk, "t": tk, "docs": [], "flat": _flat(rel.properties), "claims": [],
-                    "props_json": _json(rel.properties),
+                    "s": sk, "t": tk, "docs": [], "flat": _flat(props), "claims": [],
+                    "props_json": _json(props),
                     "evidence_docs": [], "evidence_starts": [], "evidence_ends": [], "evidence_sentences": []}
-            _add_support(row, doc, rel.evidence)
-            row["claims"] += [SEP.join([doc, k, encode(v)]) for k, v in sorted(rel.properties.items())]
-            fact_rels.append(SEP.join([rel.type, sl, sk, tl, tk]))
+            row["docs"].append(doc)
+            add_evidence(row, rel.evidence)
+            if props:
+                row["claims"] += [join([doc, k, encode(v)]) for k, v in sorted(props.items())]
+            fact_rels.append(join([rtype, sl, sk, tl, tk]))
         registry.append({"id": doc, "h": dg.content_hash, "r": fact_rels})
     return node_rows, support_rows, rel_rows, registry
+
+
+class _Checked(dict):
+    """name → name, each checked once (by `check`) on first use."""
+
+    def __init__(self, check):
+        super().__init__()
+        self.check = check
+
+    def __missing__(self, name: str) -> str:
+        self[name] = self.check(name)
+        return name
 
 
 def split_nodes(label: str, rows: dict, resolver: "_BatchResolver") -> tuple[list, list]:
@@ -473,7 +502,7 @@ def split_nodes(label: str, rows: dict, resolver: "_BatchResolver") -> tuple[lis
         stored = resolver.stored.get((label, key))
         if "names" in row:             # chosen once, from what the batch's letters and the store say
             _choose_node(row, stored)
-            for k in ("names", "kinds", "claims"):     # working state, not sent
+            for k in ("names", "kinds", "claims", "forms", "p0"):     # working state, not sent
                 del row[k]
         row["alias_text"] = "" if label in NO_ALIAS_JOIN else _alias_text(row["name"], row["aliases"])
         (known if stored else fresh).append(row)
@@ -547,6 +576,24 @@ def _choice(names, kinds, claims: dict) -> dict:
 
 
 def _choose_node(row: dict, stored) -> None:
+    if len(row["names"]) == 1 and len(row["kinds"]) <= 1 and len(row["claims"]) == len(row["p0"]) \
+            and all(len(v) == 1 for v in row["claims"].values()):
+        # nothing to choose (most rows: one letter, or letters that agree, with the store too):
+        # the values are the first letter's, as the row was made (the general path below gives the same)
+        name = next(iter(row["names"]))
+        kind = next(iter(row["kinds"]), "")
+        if not stored:
+            row["name"], row["kind"] = name, kind
+            row["aliases"] = sorted(row["forms"] - {name})
+            row["alts_json"] = "{}"
+            return
+        if (name == stored["name"] and kind in ("", stored["kind"]) and row["props_json"] == (stored["props"] or "{}")
+                and stored["alts"] in (None, "{}")):
+            row["name"], row["kind"] = name, stored["kind"]
+            row["aliases"] = sorted((row["forms"] | {name, *stored["aliases"]}) - {name})
+            row["alts_json"] = "{}"
+            row["flat"] = {k: v if isinstance(v, (str, int, float)) else None for k, v in row["p0"].items()}
+            return
     names, kinds = set(row["names"]), set(row["kinds"])
     claims = {k: set(v) for k, v in row["claims"].items()}
     forms = set(row["forms"])
@@ -638,12 +685,9 @@ def _json(props: dict) -> str:
 
 def _flat(props: dict) -> dict:
     """The properties Neo4j can hold as they are (researchers query these directly)."""
+    if not props:
+        return {}
     return {k: v for k, v in props.items() if isinstance(v, (str, int, float))}
-
-
-def _add_support(row: dict, doc: str, evidence) -> None:
-    row["docs"].append(doc)
-    _add_evidence(row, evidence)
 
 
 def _add_evidence(row: dict, evidence) -> None:

@@ -81,11 +81,12 @@ class AliasIndex:
         self._names: dict[tuple[str, str], set[str]] = {}
         self._aliases: dict[tuple[str, str], set[str]] = {}
 
-    def add(self, label: str, node_id: str, name: str, aliases) -> None:
+    def add(self, label: str, node_id: str, name: str, aliases, joinable: list[str] | None = None) -> None:
+        """`joinable`: joinable_aliases(name, aliases), when the caller has it already."""
         if label in NO_ALIAS_JOIN:
             return       # joined by their key only
         self._names.setdefault((label, norm(name)), set()).add(node_id)
-        for a in joinable_aliases(name, aliases):
+        for a in joinable_aliases(name, aliases) if joinable is None else joinable:
             self._aliases.setdefault((label, a), set()).add(node_id)
 
     def add_aliases(self, label: str, node_id: str, forms, name: str = "") -> None:
@@ -102,15 +103,16 @@ class AliasIndex:
             for ix in (self._names, self._aliases):
                 ix.get((label, norm(f)), set()).discard(node_id)
 
-    def find(self, label: str, node_id: str, name: str, aliases) -> str | None:
+    def find(self, label: str, node_id: str, name: str, aliases, joinable: list[str] | None = None) -> str | None:
         """The stored node a new node is, if any (the caller has tried its own key first)."""
         if label in NO_ALIAS_JOIN:
             return None
-        hit = self._names.get((label, norm(name)))
+        n = norm(name)
+        hit = self._names.get((label, n))
         if hit and len(hit) == 1:
             return next(iter(hit))
-        cands = set(self._aliases.get((label, norm(name)), ()))
-        for a in joinable_aliases(name, aliases):
+        cands = set(self._aliases.get((label, n), ()))
+        for a in joinable_aliases(name, aliases) if joinable is None else joinable:
             cands |= self._names.get((label, a), set())
         return next(iter(cands)) if len(cands) == 1 else None
 

@@ -3,17 +3,19 @@
 A shard is one `marshal` blob of plain tuples — the fastest format Python reads back and
 about a third of a pickle of the records — holding, in input order, one entry per path:
 
-    ("ok", path, graph)      graph = (doc_id, content_hash, sentences, nodes, relationships)
+    ("ok", path, graph)      graph = (doc_id, content_hash, nodes, relationships)
     ("same", path, doc_id)   unchanged: the store already has this content (content hash)
     ("err", path, message)   the one line that says why this document failed
 
-Each evidence sentence is stored once per letter and evidence points to it by index:
     node = (label, name, key, aliases, kind, properties, evidence)
     relationship = (type, source, target, properties, evidence)
-    evidence = ((start, end, sentence_index), ...)
+    evidence = ((doc_id, start, end, sentence), ...)
 
-Properties whose values marshal cannot hold (nothing the extractor makes today) fall back to
-a pickle of the same tuples; the first byte says which."""
+Each evidence sentence is written once per letter however many facts cite it: the encoder makes
+equal sentences one object, and marshal writes an object seen before as a reference to it (and
+reads it back as one object again). Properties whose values marshal cannot
+hold (nothing the extractor makes today) fall back to a pickle of the same tuples, which keeps
+shared objects alike; the first byte says which."""
 from __future__ import annotations
 
 import dataclasses
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from kg.records import DocGraph, Evidence, Node, Relationship
 
-FORMAT = 1
+FORMAT = 2
 _MARSHAL, _PICKLE = b"M", b"P"
 
 
@@ -51,23 +53,13 @@ class Sentences:
         return i
 
 
-def _evidence(evs, table: Sentences, doc_id: str):
-    out = []
-    for e in evs:
-        if e.doc_id == doc_id:
-            out.append((e.start, e.end, table.index(e.sentence)))
-        else:
-            out.append((e.start, e.end, table.index(e.sentence), e.doc_id))
-    return tuple(out)
-
-
 def encode_graph(g: DocGraph) -> tuple:
-    table = Sentences()
-    nodes = tuple((n.label, n.name, n.key, tuple(sorted(n.aliases)), n.kind, n.properties,
-                   _evidence(n.evidence, table, g.doc_id)) for n in g.nodes.values())
-    rels = tuple((r.type, r.source, r.target, r.properties, _evidence(r.evidence, table, g.doc_id))
-                 for r in g.relationships.values())
-    return (g.doc_id, g.content_hash, tuple(table.items), nodes, rels)
+    one: dict[str, str] = {}      # each sentence as one object (facts may hold equal copies)
+    ev = lambda evs: tuple([(e[0], e[1], e[2], one.setdefault(e[3], e[3])) for e in evs])
+    nodes = tuple([(n.label, n.name, n.key, tuple(sorted(n.aliases)), n.kind, n.properties, ev(n.evidence))
+                   for n in g.nodes.values()])
+    rels = tuple([(r.type, r.source, r.target, r.properties, ev(r.evidence)) for r in g.relationships.values()])
+    return (g.doc_id, g.content_hash, nodes, rels)
 
 
 _new_ev = tuple.__new__
@@ -78,41 +70,35 @@ _FAST = ([f.name for f in dataclasses.fields(Node)] == ["label", "name", "key", 
          and Evidence._fields == ("doc_id", "start", "end", "sentence"))
 
 
-def _decode_evidence(evs, sentences, doc_id):
-    # records built without their constructors' Python-level __init__: the merge builds some
-    # 150 nodes, relationships and evidence a letter, and this is its hot loop
-    return [_new_ev(Evidence, (doc_id, e[0], e[1], sentences[e[2]]) if len(e) == 3 else (e[3], e[0], e[1], sentences[e[2]]))
-            for e in evs]
-
-
 def decode_graph(t: tuple) -> DocGraph:
+    # records built without their constructors' Python-level __init__: the merge reads some 150
+    # nodes and relationships and 170 evidence items a letter
     if not _FAST:
         return _decode_slow(t)
-    doc_id, content_hash, sentences, nodes, rels = t
+    doc_id, content_hash, nodes, rels = t
     g = DocGraph(doc_id, content_hash)
     gn, gr = g.nodes, g.relationships
     for label, name, key, aliases, kind, props, evs in nodes:
         n = _new(Node)
-        n.__dict__.update(label=label, name=name, key=key, aliases=set(aliases), kind=kind, properties=props,
-                          evidence=_decode_evidence(evs, sentences, doc_id))
-        gn[f"{label}:{key}"] = n
+        n.__dict__ = {"label": label, "name": name, "key": key, "aliases": set(aliases), "kind": kind,
+                      "properties": props, "evidence": [_new_ev(Evidence, e) for e in evs]}
+        gn[label + ":" + key] = n
     for rtype, source, target, props, evs in rels:
         r = _new(Relationship)
-        r.__dict__.update(type=rtype, source=source, target=target, properties=props,
-                          evidence=_decode_evidence(evs, sentences, doc_id))
+        r.__dict__ = {"type": rtype, "source": source, "target": target, "properties": props,
+                      "evidence": [_new_ev(Evidence, e) for e in evs]}
         gr[(rtype, source, target)] = r
     return g
 
 
 def _decode_slow(t: tuple) -> DocGraph:
-    doc_id, content_hash, sentences, nodes, rels = t
+    doc_id, content_hash, nodes, rels = t
     g = DocGraph(doc_id, content_hash)
-    ev = lambda evs: [Evidence(*(e[3] if len(e) > 3 else doc_id, e[0], e[1], sentences[e[2]])) for e in evs]
     for label, name, key, aliases, kind, props, evs in nodes:
-        n = Node(label, name, key, set(aliases), kind, props, ev(evs))
+        n = Node(label, name, key, set(aliases), kind, props, [Evidence(*e) for e in evs])
         g.nodes[n.id] = n
     for rtype, source, target, props, evs in rels:
-        g.relationships[(rtype, source, target)] = Relationship(rtype, source, target, props, ev(evs))
+        g.relationships[(rtype, source, target)] = Relationship(rtype, source, target, props, [Evidence(*e) for e in evs])
     return g
 
 

@@ -40,9 +40,11 @@ def test_a_shard_gives_back_the_graphs_it_was_given():
         g = extract_one(p)
         entries = shards.loads(shards.dumps([("ok", str(p), shards.encode_graph(g))]))
         assert same(shards.decode_graph(entries[0][2]), g)
-        # one string per sentence, however many facts quote it
-        evs = [e for n in g.nodes.values() for e in n.evidence] + [e for r in g.relationships.values() for e in r.evidence]
-        assert len(entries[0][2][2]) == len({e.sentence for e in evs})
+        # one string per sentence, however many facts quote it: written once, read back as one object
+        _, _, nodes, rels = entries[0][2]
+        sentences = [e[3] for x in nodes for e in x[6]] + [e[3] for x in rels for e in x[4]]
+        assert len(sentences) > len(set(sentences)) > 1
+        assert len({id(s) for s in sentences}) == len(set(sentences))
 
 
 def test_workers_give_the_same_graphs_in_the_same_order(tmp_path):

@@ -741,13 +741,18 @@ class _BatchResolver:
         for label, ns in nodes.items():
             forms = {n.key for n in ns}
             if label not in NO_ALIAS_JOIN:
-                forms |= {norm(a) for n in ns for a in n.aliases if specific(a)}
+                specific_forms = [{norm(a) for a in n.aliases if specific(a)} for n in ns]
+                forms = forms.union(*specific_forms)
             hits = lookup.by_keys(label, sorted(forms))
             if label not in NO_ALIAS_JOIN:
                 # a node not stored under its own key may be a stored node's alias
                 found = {h["key"] for h in hits}
-                look = sorted({f for n in ns if n.key not in found
-                               for f in {n.key} | {norm(a) for a in n.aliases if specific(a)}})
+                look = set()
+                for n, fs in zip(ns, specific_forms):
+                    if n.key not in found:
+                        look.add(n.key)
+                        look |= fs
+                look = sorted(look)
                 if look:
                     hits += lookup.by_alias_forms(label, look)
             for h in sorted(hits, key=lambda h: h["key"]):
@@ -761,12 +766,13 @@ class _BatchResolver:
     def resolve(self, n) -> str:
         if (n.label, n.key) in self.keys:
             return n.key
-        hit = self.index.find(n.label, n.id, n.name, n.aliases)
+        joinable = None if n.label in NO_ALIAS_JOIN else joinable_aliases(n.name, n.aliases)
+        hit = self.index.find(n.label, n.id, n.name, n.aliases, joinable)
         if hit:
             self.index.add_aliases(n.label, hit, n.aliases | {n.name}, name=n.name)
             return hit.split(":", 1)[1]
         self.keys.add((n.label, n.key))
-        self.index.add(n.label, n.id, n.name, n.aliases)
+        self.index.add(n.label, n.id, n.name, n.aliases, joinable)
         return n.key
 
 

@@ -126,7 +126,8 @@ def _load_bulk(args) -> int:
     r = rep.result
     print(f"loaded {len(r.loaded)} document(s) in bulk, {len(r.unchanged)} unchanged, {len(failed)} failed; "
           f"+{r.nodes_added} nodes, +{r.relationships_added} relationships → {os.environ.get('NEO4J_URI', 'bolt://127.0.0.1:7687')} "
-          f"(extract and resolve {rep.extract_s:.1f}s, import {rep.import_s:.1f}s, indexes {rep.schema_s:.1f}s)")
+          f"(extract and resolve {rep.extract_s:.1f}s, import {rep.import_s:.1f}s: CSV {rep.csv_s:.1f}s, "
+          f"importer {rep.importer_s:.1f}s; indexes {rep.schema_s:.1f}s)")
     if failed:
         print(f"failed: {', '.join(str(p) for p in failed[:20])}" + (" …" if len(failed) > 20 else ""),
               file=sys.stderr)

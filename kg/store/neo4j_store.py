@@ -594,6 +594,11 @@ def _choose_node(row: dict, stored) -> None:
             row["alts_json"] = "{}"
             row["flat"] = {k: v if isinstance(v, (str, int, float)) else None for k, v in row["p0"].items()}
             return
+    _choose_general(row, stored)
+
+
+def _choose_general(row: dict, stored) -> None:
+    """_choose_node from every name, kind and claim of the batch's letters and the stored node."""
     names, kinds = set(row["names"]), set(row["kinds"])
     claims = {k: set(v) for k, v in row["claims"].items()}
     forms = set(row["forms"])

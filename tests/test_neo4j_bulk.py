@@ -39,6 +39,9 @@ def bulk_server(tmp_path_factory):
     p = run_kg("load", "--neo4j", "--bulk", *LETTERS, env=env)
     try:
         assert p.returncode == 0, p.stderr
+        # each phase after the extraction says what it is doing (minutes at national scale)
+        assert "writing the importer's files" in p.stderr and "the server is stopped meanwhile" in p.stderr
+        assert "constraints and indexes" in p.stderr and "Traceback" not in p.stderr
         yield env, p
     finally:
         run_kg("neo4j", "stop", env=env)

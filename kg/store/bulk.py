@@ -19,6 +19,7 @@ import os
 import pickle
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -381,7 +382,13 @@ def _no_cycle_collection():
 
 def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: bool = True,
               dask=None) -> BulkReport:
-    """Extract, resolve, write CSV, import into the local server's (empty) database, index."""
+    """Extract, resolve, write CSV, import into the local server's (empty) database, index.
+    With `progress`, each phase after the extraction's progress bar is announced on stderr (at
+    100,000 letters they take minutes with nothing else to show)."""
+    def say(line: str) -> None:
+        if progress:
+            print(f"kg: {line}", file=sys.stderr, flush=True)
+
     from kg.pipeline import batched, stream_graphs
     from kg.server import LocalServer
     from kg.store.neo4j_store import Neo4jConfig, Neo4jStore
@@ -421,9 +428,12 @@ def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: b
         t1 = time.monotonic()
         if not graph.nodes:                 # nothing could be read: nothing to import
             return BulkReport(result, 0, t1 - t0, 0.0, 0.0)
+        say(f"{len(result.loaded):,} letters merged in {t1 - t0:.0f} s; writing the importer's files…")
         files = graph.write_csv(parallel=True)
         del graph
         t_csv = time.monotonic()
+        say(f"importing {files.node_count:,} nodes and {files.relationship_count:,} relationships (facts, their "
+            "support links and co-issued pairs; the server is stopped meanwhile)…")
         server.stop()
         t_stop = time.monotonic()
         run_importer(server, files)
@@ -432,6 +442,7 @@ def bulk_load(paths, failed: list, jobs=None, batch_size: int = 500, progress: b
         out.close()
         shutil.rmtree(work, ignore_errors=True)
         gc.unfreeze()        # what _no_cycle_collection froze, the graph gone: back to the collector
+    say("starting the server; constraints and indexes…")
     server.start(**restart)
     t2 = time.monotonic()
     with Neo4jStore(Neo4jConfig.from_env()) as store:

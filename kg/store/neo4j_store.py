@@ -592,7 +592,7 @@ def _choose_node(row: dict, stored) -> None:
             row["name"], row["kind"] = name, stored["kind"]
             row["aliases"] = sorted((row["forms"] | {name, *stored["aliases"]}) - {name})
             row["alts_json"] = "{}"
-            row["flat"] = {k: v if isinstance(v, (str, int, float)) else None for k, v in row["p0"].items()}
+            row["flat"] = {**{k: None for k in row["p0"]}, **row["flat"]}     # as the general path: stored keys first
             return
     _choose_general(row, stored)
 
@@ -690,8 +690,6 @@ def _json(props: dict) -> str:
 
 def _flat(props: dict) -> dict:
     """The properties Neo4j can hold as they are (researchers query these directly)."""
-    if not props:
-        return {}
     return {k: v for k, v in props.items() if isinstance(v, (str, int, float))}
 
 

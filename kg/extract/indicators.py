@@ -70,6 +70,7 @@ def _measure(text: str, m: re.Match, clause_a: int, clause_b: int) -> str:
 MONEY_OR_SHARE = ("元", "美元", "%", "％", "个百分点")
 CLAUSE_END = re.compile(r"[，,；;。]")
 YEAR = re.compile(r"\d{4}$")
+DIGIT = re.compile(r"\d")      # (the class FIGURE's numbers are made of)
 
 
 def extract_indicators(doc) -> None:
@@ -89,7 +90,11 @@ def extract_indicators(doc) -> None:
             ms_, st_ = by_para.setdefault(s.para, ([], []))
             ms_.append(x)
             st_.append(x.start)
+    digits = [d.start() for d in DIGIT.finditer(text)]     # a figure has a digit: most sentences have none
     for sent in doc.st.sentences:
+        i = bisect.bisect_left(digits, sent.start)
+        if i == len(digits) or digits[i] >= sent.end:
+            continue
         para_ms = None
         last = None       # the subject of the sentence's previous figure
         for m in FIGURE.finditer(text, sent.start, sent.end):

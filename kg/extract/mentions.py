@@ -207,7 +207,9 @@ def program_name(name: str) -> str:
     return re.sub(r"(计划)项目$", r"\1", re.sub(r"^\d{4}年度?", "", name))
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_name(s: str) -> str:
+    """`s` without spaces (a name broken across lines). Cached: a letter cleans the same names many times."""
     return SPACE.sub("", s) if SPACE.search(s) else s
 
 

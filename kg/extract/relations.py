@@ -14,7 +14,8 @@ from kg.records import Node, norm
 LEX = data.load("lexicon")
 ADVERBIALS = alt(LEX["sentence"]["leading_adverbials"])
 LEAD_IN = re.compile(rf"^(?:[（(]?[一二三四五六七八九十\d]+[、.．)）]\s*)?(?:(?:{ADVERBIALS}|(?:根据|按照|依据|围绕|针对|为了|为)[^，,。]{{2,30}}[，,]|(?:\d{{4}}年|(?:同|当|次|今|去|上|本)年)?(?:\d{{1,2}}月(?:份)?)?(?:\d{{1,2}}日)?(?:以来|起|开始)?(?<=[年月日来份起始])|“[^”]{{2,8}}”(?:期间|以来))[，,、\s]*)*")
-CLAUSE_SEP = re.compile(r"[，,；;：:]")
+CLAUSE_SEP_CHARS = "，,；;：:"
+CLAUSE_SEP = re.compile(f"[{CLAUSE_SEP_CHARS}]")
 ISSUE_WORD = re.compile(alt(LEX['triggers']['issue'] + LEX['triggers']['pass']))
 ISSUE_TAIL = re.compile(rf"(?:{ISSUE_WORD.pattern})(?:了|的)?\s*$")
 PLANNED = re.compile(r"(加快|研究|抓紧|正在|拟|将|计划|推动)(制定|出台|制订|起草|编制)")
@@ -34,8 +35,9 @@ def extract_relations(doc) -> None:
     top_starts = [m.start for m in top]
     for sent in doc.st.sentences:
         ms = in_range(top, top_starts, sent.start, sent.end)
-        subj, partners = _subject(doc, sent, ms)
-        if not subj and POLICY_SPEAKS.match(sent.text, LEAD_IN.match(sent.text).end()):
+        lead_end = LEAD_IN.match(sent.text).end()      # (it always matches: every part is optional)
+        subj, partners = _subject(doc, sent, ms, lead_end)
+        if not subj and POLICY_SPEAKS.match(sent.text, lead_end):
             subj = []      # 国办发24号文件提出…开展X: the policy's programme, not the replier's
         elif subj and all(s.label == "Institution" for s in subj):
             carried[sent.para] = subj      # a paragraph about an alliance goes on about it
@@ -72,11 +74,10 @@ def _title_facts(doc) -> None:
                 doc.add_rel("IMPLEMENTS", doc.node_for(m), doc.node_for(inner), m.start, m.end)
 
 
-def _subject(doc, sent, ms):
-    """Explicit subject(s) at the start of a sentence, and partners joined by 与."""
+def _subject(doc, sent, ms, lead_end: int):
+    """Explicit subject(s) at the start of a sentence (after its lead-in, ending at `lead_end`), and partners joined by 与."""
     text = doc.raw.text
-    lead = LEAD_IN.match(sent.text)
-    subj, pos = _bodies_from(doc, ms, sent.start + (lead.end() if lead else 0))
+    subj, pos = _bodies_from(doc, ms, sent.start + lead_end)
     partners: list[Node] = []
     if subj and text[pos: pos + 1] in "与同":
         pos += 1
@@ -107,10 +108,10 @@ def _bodies_from(doc, ms, pos: int) -> tuple[list[Node], int]:
 
 
 def _clause_start(text: str, sent_start: int, pos: int) -> int:
-    i = pos
-    while i > sent_start and not CLAUSE_SEP.match(text[i - 1]):
-        i -= 1
-    return i
+    """Where the clause holding `pos` begins: after the last separator (CLAUSE_SEP's characters) before it."""
+    if pos <= sent_start:
+        return pos
+    return max(sent_start, *(text.rfind(c, sent_start, pos) + 1 for c in CLAUSE_SEP_CHARS))
 
 
 def _clause_subject(doc, sent, ms, a: int) -> list[Node]:
@@ -574,6 +575,8 @@ def _named_in_category_lists(doc, top) -> None:
     text = doc.raw.text
     named = Intervals((m.start, m.end) for m in doc.mentions)
     for sent in doc.st.sentences:
+        if text.find("等", sent.start, sent.end) < 0:
+            continue      # (CATEGORY_CLOSE begins with it; its look-behind keeps the regex from finding it fast)
         for close in CATEGORY_CLOSE.finditer(text, sent.start, sent.end):
             end = close.start()
             start = end

@@ -23,8 +23,15 @@ def _traditional() -> frozenset:
     return frozenset(a for a, b in zip(chars, out) if a != b)
 
 
+@lru_cache(maxsize=1)
+def _any_traditional() -> re.Pattern:
+    return re.compile("[" + "".join(sorted(_traditional())) + "]")
+
+
 def is_traditional(text: str) -> bool:
     """Do traditional characters make up more than a stray few of the text's distinct characters?"""
+    if _any_traditional().search(text) is None:
+        return False      # most letters have none: one scan instead of a set of every character
     distinct = set(text)
     cjk = len(CJK.findall("".join(distinct))) or 1
     return len(distinct & _traditional()) / cjk >= TRADITIONAL_SHARE

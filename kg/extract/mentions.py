@@ -198,13 +198,21 @@ def _all_generic(core: str) -> bool:
     return not core or GENERIC_RUN.fullmatch(core) is not None
 
 
+# patterns of the hot paths, compiled once (a re.sub(r"…") looks its pattern up in re's cache at every call)
+YEAR_OPENING = re.compile(r"^\d{4}年度?")
+PLAN_ITEM = re.compile(r"(计划)项目$")
+TRAILING_BRACKET = re.compile(r"[(（][^)）]*[)）]$")
+LEADING_STOP = re.compile(r"^[对向为将与和在把从]")
+LEAD_AT_END = re.compile(rf"(?:{TRIG['lead'].pattern})(?:了)?$")
+ORGANIZE_AT_END = re.compile(rf"(?:{TRIG['organize'].pattern})$")
+PLAIN_WORDS = re.compile(rf"[{CJK}A-Za-z0-9]+")
 TITLE_MARKS = re.compile(r"[《》\n]")
 SPACE = re.compile(r"[\s\u3000]+")
 
 
 def program_name(name: str) -> str:
     """A programme's standing name: without the year of one round or the 项目 of one call."""
-    return re.sub(r"(计划)项目$", r"\1", re.sub(r"^\d{4}年度?", "", name))
+    return PLAN_ITEM.sub(r"\1", YEAR_OPENING.sub("", name))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -247,7 +255,7 @@ _OPEN_MARK, _CLOSE_MARK = re.compile(r"[＜<《]"), re.compile(r"[＞>》]")
 
 
 def policy_kind(name: str) -> str:
-    return suffix_kind(re.sub(r"[(（][^)）]*[)）]$", "", name), POLICY_KIND) or "document"
+    return suffix_kind(TRAILING_BRACKET.sub("", name), POLICY_KIND) or "document"
 
 
 # -- the recognizer -----------------------------------------------------------
@@ -426,8 +434,8 @@ class Recognizer:
     def _bare(self, name: str, suffix: str = "") -> str:
         """A name without what only frames a category: a leading stop (对), a year, the place
         (对普惠性民办幼儿园, 2021年北京市民办幼儿园 are categories)."""
-        core = re.sub(r"^[对向为将与和在把从]", "", name)
-        core = re.sub(r"^\d{4}年度?", "", core)
+        core = LEADING_STOP.sub("", name)
+        core = YEAR_OPENING.sub("", core)
         p = self.gaz.place_re.match(core)
         # the place goes only where words stand between it and the ending (深圳大学 is a name)
         return core[p.end():] if p and len(core) - p.end() - len(suffix) >= 2 else core
@@ -533,9 +541,9 @@ class Recognizer:
                 label, kind = "Program", suffix_kind(full, PROG_SUFFIX)
             elif suffix_kind(inner, EVENT_SUFFIX):
                 label, kind = "Event", suffix_kind(inner, EVENT_SUFFIX)
-            elif re.search(rf"(?:{TRIG['lead'].pattern})(?:了)?$", before_list(self.text, m.start())):
+            elif LEAD_AT_END.search(before_list(self.text, m.start())):
                 label, kind = "Program", "project"      # 启动实施“科技创新2030—重大项目”, 立项实施了“A”(编号:…)、“B”
-            elif re.search(rf"(?:{TRIG['organize'].pattern})$", self.text[max(0, m.start() - 6):m.start()]):
+            elif ORGANIZE_AT_END.search(self.text[max(0, m.start() - 6):m.start()]):
                 label, kind = "Event", "event"           # 举办“…”
             else:
                 continue
@@ -570,7 +578,7 @@ class Recognizer:
         if verb is None:
             return None
         a = verb.end() + (1 if self.text[verb.end():verb.end() + 1] == "了" else 0)
-        return a if a < pos and re.fullmatch(rf"[{CJK}A-Za-z0-9]+", self.text[a:pos]) else None
+        return a if a < pos and PLAIN_WORDS.fullmatch(self.text, a, pos) else None
 
     def after_trigger(self, trigger: str, label: str, end_re: re.Pattern, table: dict,
                       min_core: dict | None = None) -> list[Mention]:

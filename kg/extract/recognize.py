@@ -153,6 +153,11 @@ def _drop_shadowed(ms: list[Mention]) -> list[Mention]:
     return out
 
 
+NUMBER_AFTER = re.compile(r"\s*[(（]([^)）]{4,30}号)[)）]")          # 《…》（吉科发〔2022〕37号）
+DELIVERS = re.compile(r"^(?:.*?)关于印发(.{4,60}?)的通知$")              # a notice that delivers the policy it names
+CARRIES_OUT = re.compile(r"贯彻|落实|实施")
+
+
 def _policy_mentions(rec: Recognizer, a: int, b: int) -> list[Mention]:
     """A 《…》 title: the policy, any titles nested in it, and the issuers at its head."""
     text = rec.text
@@ -163,11 +168,11 @@ def _policy_mentions(rec: Recognizer, a: int, b: int) -> list[Mention]:
         return []   # a form or a report, not a policy
     out = []
     outer = Mention(a, b, text[a:b], "Policy", name, kind, source="title")
-    m = re.match(r"\s*[(（]([^)）]{4,30}号)[)）]", text[b: b + 40])
+    m = NUMBER_AFTER.match(text[b: b + 40])
     if m and DOC_NUMBER.search(m.group(1)):
         outer.properties["doc_number"] = re.sub(r"\s+", "", m.group(1))
     out.append(outer)
-    carried = re.match(r"^(?:.*?)关于印发(.{4,60}?)的通知$", clean_name(raw))
+    carried = DELIVERS.match(clean_name(raw))
     if carried and not INNER.search(raw):
         cname = policy_name(carried.group(1))
         s = a + 1 + raw.find(carried.group(1)[:4]) if carried.group(1)[:4] in raw else a + 1
@@ -181,7 +186,7 @@ def _policy_mentions(rec: Recognizer, a: int, b: int) -> list[Mention]:
         inner.properties["_outer"] = id(outer)
         out.append(inner)
         # outer implements inner: 贯彻落实〈B〉…, 〈B〉贯彻落实方案, 实施〈B〉若干规定
-        if re.search(r"贯彻|落实|实施", raw):
+        if CARRIES_OUT.search(raw):
             outer.properties.setdefault("_implements", []).append(id(inner))
         # a body right before the inner title issued it: 贯彻落实教育部〈…〉
         bs = [x for x in rec.bodies(a + 1, s, allow_protected=True) if x.end == s]

@@ -463,8 +463,8 @@ def _cooperates(doc, sent, ms, subj, partners):
                 doc.add_rel("COOPERATES_WITH", s, p, sent.start, sent.end)
     for w in re.finditer(r"与", sent.text):
         pos = sent.start + w.end()
-        clause_end = sent.start + (CLAUSE_SEP.search(sent.text, w.end()).start()
-                                   if CLAUSE_SEP.search(sent.text, w.end()) else len(sent.text))
+        sep = CLAUSE_SEP.search(sent.text, w.end())
+        clause_end = sent.start + (sep.start() if sep else len(sent.text))
         items = _list_items(doc, ms, pos, clause_end, labels=SUBJECT_LABELS,
                             create=bool((t := LIST_TAIL.search(text, pos, clause_end)) and UNIT_CATEGORY.search(t.group(0))))
         if not items:
@@ -570,6 +570,11 @@ COUNT_END = re.compile(r"[\d一二三四五六七八九十百千万余多]+\s*[�
 PARTICLE_END = re.compile(r"(了|好)$")
 
 
+# the verb that may open a list's first item: 支持A、B等龙头企业
+LIST_HEAD_VERB = re.compile(rf"(?:{TRIG['lead'].pattern}|{TRIG['support'].pattern}|推动|培育|引进|鼓励|包括|加强与|与)")
+NOT_AN_ITEM = re.compile(r"[\d的了在是将对和与]|^第")
+
+
 def _named_in_category_lists(doc, top) -> None:
     """比亚迪、广汽埃安等龙头企业: the items of a list closed by a category are named institutions."""
     text = doc.raw.text
@@ -589,7 +594,7 @@ def _named_in_category_lists(doc, top) -> None:
             if len(items) < 2:
                 continue
             first = items[0]
-            verb = re.search(rf"(?:{TRIG['lead'].pattern}|{TRIG['support'].pattern}|推动|培育|引进|鼓励|包括|加强与|与)", first)
+            verb = LIST_HEAD_VERB.search(first)
             if verb:
                 items[0] = first[verb.end():]
             pos = start + len(first) - len(items[0])
@@ -597,7 +602,7 @@ def _named_in_category_lists(doc, top) -> None:
                 a, b = pos, pos + len(item)
                 pos = b + 1
                 name = clean_name(item)
-                if not (2 <= len(name) <= 16) or is_generic(name, "") or re.search(r"[\d的了在是将对和与]|^第", name):
+                if not (2 <= len(name) <= 16) or is_generic(name, "") or NOT_AN_ITEM.search(name):
                     continue
                 if named.overlaps(a, b):
                     continue          # holds a named entity already (联合中南大学: a verb and a university)

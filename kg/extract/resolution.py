@@ -22,6 +22,9 @@ SHORT_FORM_LABELS = {"Program", "Policy", "Agency", "Event", "Institution"}   # 
 EDITION = re.compile(r"^(?:第[\d一二三四五六七八九十百]+届|首届|\d{4}年?)")
 
 
+QUOTED_OPENING = re.compile(r"“[^”]{2,20}”")
+
+
 def resolve(doc) -> None:
     _resolve(doc)
 
@@ -61,7 +64,7 @@ def _resolve(doc: Doc) -> None:
             _short_forms(doc, label, names, places, remap)
     first_of_brand: dict[str, str] = {}
     for n in names_by_label.get("Institution", []):
-        if (q := re.match(r"“[^”]{2,20}”", n)) is not None:
+        if (q := QUOTED_OPENING.match(n)) is not None:
             # “长江渝融通”货币信贷大数据系统 … “长江渝融通”线上服务平台: one brand, the name first given
             if q.group(0) in first_of_brand:
                 remap[("Institution", n)] = ("Institution", first_of_brand[q.group(0)])

@@ -91,11 +91,12 @@ class Doc:
         return self.entities[self.entity_of[id(m)]]
 
     def add_rel(self, rtype: str, src: Node, dst: Node, a: int, b: int, **props) -> None:
-        if src.id == dst.id:
+        s, d = src.id, dst.id      # (a property that formats a string: asked once)
+        if s == d:
             return
-        key = (rtype, src.id, dst.id)
-        if rtype == "COOPERATES_WITH" and (rtype, dst.id, src.id) in self.graph.relationships:
-            key = (rtype, dst.id, src.id)
+        key = (rtype, s, d)
+        if rtype == "COOPERATES_WITH" and (rtype, d, s) in self.graph.relationships:
+            key = (rtype, d, s)
         rel = self.graph.relationships.get(key)
         if rel is None:
             rel = self.graph.relationships[key] = Relationship(rtype, key[1], key[2], {})

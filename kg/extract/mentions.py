@@ -155,8 +155,16 @@ def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30, places=N
     i = end
     depth = 0
     while i > floor and end - i < max_len:
+        ch = text[i - 1]
+        finals = STOPS_BY_LAST.get(ch)
+        if finals is None and ch not in "()（）“”":
+            # most characters: a name's character or the scan's end, no stop word and no bracket to weigh
+            if not ("\u4e00" <= ch <= "\u9fff" or _name_char(ch)):
+                break
+            i -= 1
+            continue
         stop = None
-        for w in STOPS_BY_LAST.get(text[i - 1], ()):
+        for w in finals or ():
             if text.startswith(w, i - len(w)) and i - len(w) >= floor and not STOP_EXCEPTION.match(text, i - len(w)) \
                     and not (len(w) > 1 and text[max(floor, i - len(w) - 2): i - len(w)] in NATIONAL_OPENINGS):
                 stop = w      # (a national firm's name goes on after 中国: 中国联合网络通信…, no verb there)
@@ -169,7 +177,6 @@ def left_extent(text: str, end: int, floor: int = 0, max_len: int = 30, places=N
                                                                 and _after_place(text, i - 1, places, floor))
                                                        and not (places and _opens_place(text, i - 1, places)))):
             break
-        ch = text[i - 1]
         if ch in ")）":
             depth += 1
         elif ch in "(（":

@@ -44,8 +44,10 @@ def extract_relations(doc) -> None:
         elif not subj:
             subj = carried.get(sent.para) or ([doc.replier] if doc.replier else [])
         sent.subjects = subj
-        for rule, trigger in RULES:
-            if trigger is None or trigger.search(sent.text):      # a rule runs only where its words occur
+        labels = {m.label for m in ms}
+        for rule, label, trigger in RULES:
+            # a rule runs only where its words occur, or where the sentence names what it relates
+            if (label is None or label in labels) and (trigger is None or trigger.search(sent.text)):
                 rule(doc, sent, ms, subj, partners)
     _cooperation_in_names(doc)
     _implementing_titles(doc)
@@ -771,15 +773,15 @@ def _participates(doc, sent, ms, subj, partners):
 
 
 # Each sentence rule with the words without which it cannot fire (None: always tried).
-RULES = (
-    (_issued, None),
-    (_implements, re.compile(alt(LEX["triggers"]["implement"] + LEX["triggers"]["basis"]))),
-    (_leads, None),
-    (_organized, None),
-    (_supports, TRIG["support"]),
-    (_cooperates, re.compile(f"与|{SUBJECTS_TOGETHER.pattern}")),
-    (_joint_with, JOINT),
-    (_members, TRIG["include"]),
-    (_invested, TRIG["invest"]),
-    (_participates, re.compile(alt(LEX["triggers"]["participate"] + ["在"]))),
+RULES = (     # (rule, the label of a mention it needs in the sentence, the words it needs)
+    (_issued, "Policy", None),
+    (_implements, None, re.compile(alt(LEX["triggers"]["implement"] + LEX["triggers"]["basis"]))),
+    (_leads, "Program", None),
+    (_organized, "Event", None),
+    (_supports, None, TRIG["support"]),
+    (_cooperates, None, re.compile(f"与|{SUBJECTS_TOGETHER.pattern}")),
+    (_joint_with, None, JOINT),
+    (_members, None, TRIG["include"]),
+    (_invested, None, TRIG["invest"]),
+    (_participates, None, re.compile(alt(LEX["triggers"]["participate"] + ["在"]))),
 )

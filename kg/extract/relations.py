@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 import re
 
+import ahocorasick_rs
+
 from kg import data
 from kg.extract.mentions import LIST_NUMBER, Mention, TRIG, alt, is_generic, clean_name, INST_SUFFIX, suffix_kind, before_list
 from kg.extract.spans import Cover, Intervals, in_range
@@ -33,7 +35,8 @@ def extract_relations(doc) -> None:
     top = _top_level(doc.mentions)
     carried: dict[int, list[Node]] = {}
     top_starts = [m.start for m in top]
-    for sent in doc.st.sentences:
+    sentences = doc.st.sentences
+    for sent, can_fire in zip(sentences, _rules_by_sentence(doc.raw.text, sentences)):
         ms = in_range(top, top_starts, sent.start, sent.end)
         lead_end = LEAD_IN.match(sent.text).end()      # (it always matches: every part is optional)
         subj, partners = _subject(doc, sent, ms, lead_end)
@@ -45,9 +48,9 @@ def extract_relations(doc) -> None:
             subj = carried.get(sent.para) or ([doc.replier] if doc.replier else [])
         sent.subjects = subj
         labels = {m.label for m in ms}
-        for rule, label, trigger in RULES:
+        for i, (rule, label, _words) in enumerate(RULES):
             # a rule runs only where its words occur, or where the sentence names what it relates
-            if (label is None or label in labels) and (trigger is None or trigger.search(sent.text)):
+            if can_fire >> i & 1 and (label is None or label in labels):
                 rule(doc, sent, ms, subj, partners)
     _cooperation_in_names(doc)
     _implementing_titles(doc)
@@ -432,7 +435,8 @@ def _clause_end_at(text: str, pos: int, limit: int) -> int:
 COOP = re.compile(alt(LEX["triggers"]["cooperate"]))
 
 
-SUBJECTS_TOGETHER = re.compile(r"(?:共同|双方|联合)?(?:共建|合作|签署|签订|共同建设|联合建设)")
+TOGETHER = ("共建", "合作", "签署", "签订", "共同建设", "联合建设")
+SUBJECTS_TOGETHER = re.compile(r"(?:共同|双方|联合)?(?:" + "|".join(TOGETHER) + ")")
 
 
 def _listed_runs(doc, ms):
@@ -775,13 +779,30 @@ def _participates(doc, sent, ms, subj, partners):
 # Each sentence rule with the words without which it cannot fire (None: always tried).
 RULES = (     # (rule, the label of a mention it needs in the sentence, the words it needs)
     (_issued, "Policy", None),
-    (_implements, None, re.compile(alt(LEX["triggers"]["implement"] + LEX["triggers"]["basis"]))),
+    (_implements, None, LEX["triggers"]["implement"] + LEX["triggers"]["basis"]),
     (_leads, "Program", None),
     (_organized, "Event", None),
-    (_supports, None, TRIG["support"]),
-    (_cooperates, None, re.compile(f"与|{SUBJECTS_TOGETHER.pattern}")),
-    (_joint_with, None, JOINT),
-    (_members, None, TRIG["include"]),
-    (_invested, None, TRIG["invest"]),
-    (_participates, None, re.compile(alt(LEX["triggers"]["participate"] + ["在"]))),
+    (_supports, None, LEX["triggers"]["support"]),
+    (_cooperates, None, ["与", *TOGETHER]),
+    (_joint_with, None, ["联合"]),      # 联合国 too: the rule's own pattern (JOINT) passes it over
+    (_members, None, LEX["triggers"]["include"]),
+    (_invested, None, LEX["triggers"]["invest"]),
+    (_participates, None, LEX["triggers"]["participate"] + ["在"]),
 )
+# every rule's words in one automaton: one pass over the letter tells each sentence which rules
+# can fire in it (a search per rule and sentence cost more than the rules that fire)
+_RULE_WORDS = sorted({w for _r, _l, words in RULES for w in words or ()})
+_RULE_BITS = [sum(1 << i for i, (_r, _l, words) in enumerate(RULES) if words and w in words) for w in _RULE_WORDS]
+_ALWAYS = sum(1 << i for i, (_r, _l, words) in enumerate(RULES) if words is None)
+_RULE_FINDER = ahocorasick_rs.AhoCorasick(_RULE_WORDS)
+
+
+def _rules_by_sentence(text: str, sentences) -> list[int]:
+    """For each sentence, the rules (bits of RULES) whose words occur wholly inside it."""
+    starts = [s.start for s in sentences]
+    bits = [_ALWAYS] * len(sentences)
+    for w, a, b in _RULE_FINDER.find_matches_as_indexes(text, overlapping=True):
+        i = bisect.bisect_right(starts, a) - 1
+        if i >= 0 and b <= sentences[i].end:
+            bits[i] |= _RULE_BITS[w]
+    return bits

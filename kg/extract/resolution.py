@@ -52,11 +52,11 @@ def _resolve(doc: Doc) -> None:
     for m in doc.mentions:
         target = by_id.get(plate_of.get(id(m)), m)
         canon[id(m)] = (target.label, target.name)
-    names_by_label: dict[str, list[str]] = {}
+    # each label's names in order of first mention, without repeats (a dict per label: no list scans)
+    firsts: dict[str, dict[str, None]] = {}
     for label, name in canon.values():
-        names_by_label.setdefault(label, [])
-        if name not in names_by_label[label]:
-            names_by_label[label].append(name)
+        firsts.setdefault(label, {})[name] = None
+    names_by_label = {label: list(names) for label, names in firsts.items()}
     places = doc.rec.gaz.places
     remap: dict[tuple[str, str], tuple[str, str]] = {}
     for label, names in names_by_label.items():

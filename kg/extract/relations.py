@@ -47,11 +47,10 @@ def extract_relations(doc) -> None:
         elif not subj:
             subj = carried.get(sent.para) or ([doc.replier] if doc.replier else [])
         sent.subjects = subj
+        # a rule runs only where its words occur, or where the sentence names what it relates
         labels = {m.label for m in ms}
-        for i, (rule, label, _words) in enumerate(RULES):
-            # a rule runs only where its words occur, or where the sentence names what it relates
-            if can_fire >> i & 1 and (label is None or label in labels):
-                rule(doc, sent, ms, subj, partners)
+        for rule in _RULES_OF[can_fire & (_ANY_LABEL | sum(b for lab, b in _NEEDS_LABEL if lab in labels))]:
+            rule(doc, sent, ms, subj, partners)
     _cooperation_in_names(doc)
     _implementing_titles(doc)
     _named_in_category_lists(doc, top)
@@ -795,6 +794,11 @@ _RULE_WORDS = sorted({w for _r, _l, words in RULES for w in words or ()})
 _RULE_BITS = [sum(1 << i for i, (_r, _l, words) in enumerate(RULES) if words and w in words) for w in _RULE_WORDS]
 _ALWAYS = sum(1 << i for i, (_r, _l, words) in enumerate(RULES) if words is None)
 _RULE_FINDER = ahocorasick_rs.AhoCorasick(_RULE_WORDS)
+# the rules that need a label, by label; those that need none; the rules of each set of bits, in order
+_NEEDS_LABEL = [(lab, sum(1 << i for i, (_r, la, _w) in enumerate(RULES) if la == lab))
+                for lab in sorted({la for _r, la, _w in RULES if la})]
+_ANY_LABEL = sum(1 << i for i, (_r, la, _w) in enumerate(RULES) if la is None)
+_RULES_OF = [tuple(r for i, (r, _l, _w) in enumerate(RULES) if bits >> i & 1) for bits in range(1 << len(RULES))]
 
 
 def _rules_by_sentence(text: str, sentences) -> list[int]:

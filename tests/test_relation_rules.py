@@ -15,7 +15,7 @@ def _naive(sentence: str, labels: set[str]) -> list:
 
 def _chosen(bits: int, labels: set[str]) -> list:
     needs = sum(b for lab, b in relations._NEEDS_LABEL if lab in labels)
-    return list(relations._RULES_OF[bits & (relations._ANY_LABEL | needs)])
+    return list(relations._RULES_OF[bits & (relations._NO_LABEL | needs)])
 
 
 def test_each_rule_word_selects_its_rules_in_its_sentence_only():

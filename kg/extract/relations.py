@@ -5,12 +5,11 @@ from __future__ import annotations
 import bisect
 import re
 
-import ahocorasick_rs
-
 from kg import data
 from kg.extract.mentions import LIST_NUMBER, Mention, TRIG, alt, is_generic, clean_name, INST_SUFFIX, suffix_kind, before_list
 from kg.extract.spans import Cover, Intervals, in_range
 from kg.extract.structure import DATE_CN, iso_date
+from kg.extract.trie import Words
 from kg.records import Node, norm
 
 LEX = data.load("lexicon")
@@ -49,7 +48,7 @@ def extract_relations(doc) -> None:
         sent.subjects = subj
         # a rule runs only where its words occur, or where the sentence names what it relates
         labels = {m.label for m in ms}
-        for rule in _RULES_OF[can_fire & (_ANY_LABEL | sum(b for lab, b in _NEEDS_LABEL if lab in labels))]:
+        for rule in _RULES_OF[can_fire & (_NO_LABEL | sum(b for lab, b in _NEEDS_LABEL if lab in labels))]:
             rule(doc, sent, ms, subj, partners)
     _cooperation_in_names(doc)
     _implementing_titles(doc)
@@ -790,22 +789,21 @@ RULES = (     # (rule, the label of a mention it needs in the sentence, the word
 )
 # every rule's words in one automaton: one pass over the letter tells each sentence which rules
 # can fire in it (a search per rule and sentence cost more than the rules that fire)
-_RULE_WORDS = sorted({w for _r, _l, words in RULES for w in words or ()})
-_RULE_BITS = [sum(1 << i for i, (_r, _l, words) in enumerate(RULES) if words and w in words) for w in _RULE_WORDS]
-_ALWAYS = sum(1 << i for i, (_r, _l, words) in enumerate(RULES) if words is None)
-_RULE_FINDER = ahocorasick_rs.AhoCorasick(_RULE_WORDS)
+_RULE_FINDER = Words(w for _r, _l, words in RULES for w in words or ())
+_RULE_BITS = [sum(1 << i for i, (_r, _l, words) in enumerate(RULES) if words and w in words) for w in _RULE_FINDER.words]
+_NO_WORDS = sum(1 << i for i, (_r, _l, words) in enumerate(RULES) if words is None)
 # the rules that need a label, by label; those that need none; the rules of each set of bits, in order
 _NEEDS_LABEL = [(lab, sum(1 << i for i, (_r, la, _w) in enumerate(RULES) if la == lab))
                 for lab in sorted({la for _r, la, _w in RULES if la})]
-_ANY_LABEL = sum(1 << i for i, (_r, la, _w) in enumerate(RULES) if la is None)
+_NO_LABEL = sum(1 << i for i, (_r, la, _w) in enumerate(RULES) if la is None)
 _RULES_OF = [tuple(r for i, (r, _l, _w) in enumerate(RULES) if bits >> i & 1) for bits in range(1 << len(RULES))]
 
 
 def _rules_by_sentence(text: str, sentences) -> list[int]:
     """For each sentence, the rules (bits of RULES) whose words occur wholly inside it."""
     starts = [s.start for s in sentences]
-    bits = [_ALWAYS] * len(sentences)
-    for w, a, b in _RULE_FINDER.find_matches_as_indexes(text, overlapping=True):
+    bits = [_NO_WORDS] * len(sentences)
+    for w, a, b in _RULE_FINDER.hits(text):
         i = bisect.bisect_right(starts, a) - 1
         if i >= 0 and b <= sentences[i].end:
             bits[i] |= _RULE_BITS[w]

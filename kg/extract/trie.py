@@ -75,10 +75,14 @@ class Words:
                 return WordMatch(text, pos, pos + n)
         return None
 
+    def hits(self, text: str):
+        """Every occurrence, overlapping and nested, as (index in self.words, start, end)."""
+        return self._all.find_matches_as_indexes(text, overlapping=True)
+
     def occurrences(self, text: str) -> dict[int, list[int]]:
         """Every occurrence, overlapping and nested: start → ends, longest first."""
         out: dict[int, list[int]] = {}
-        for _i, s, e in self._all.find_matches_as_indexes(text, overlapping=True):
+        for _i, s, e in self.hits(text):
             out.setdefault(s, []).append(e)
         for ends in out.values():
             ends.sort(reverse=True)

@@ -49,7 +49,13 @@ def place_relative(form: str, name: str) -> bool:
 def joinable_aliases(name: str, aliases) -> list[str]:
     """The normalized aliases a node may be found by from another letter (sorted)."""
     n = norm(name)
-    return sorted({norm(a) for a in aliases if specific(a) and norm(a) != n and not place_relative(a, name)})
+    out = set()
+    for a in aliases:
+        if specific(a):
+            f = norm(a)      # once (a set comprehension would normalize it twice)
+            if f != n and not place_relative(a, name):
+                out.add(f)
+    return sorted(out)
 
 
 def name_order(name: str) -> tuple:

@@ -237,6 +237,15 @@ class ImportCsvWriter:
             for (k, t), v in zip(sig, values):
                 if v is None:
                     fields.append("")
+                elif t == "string" and type(v) is str:      # the common cases directly (as csv_field)
+                    if ARRAY_DELIMITER in v:
+                        _text(v)
+                    fields.append(v)
+                elif t == "string[]" and type(v) is list and v and "" not in v:
+                    try:
+                        fields.append(_string_list(v))
+                    except TypeError:         # not all strings: as csv_field writes them
+                        fields.append(csv_field(v, t))
                 elif t[-1] == "]" and (not v or "" in v):
                     if not v:
                         self.files.empty_lists.add(("relationship", rtype, k))

@@ -435,8 +435,8 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
             if row is None:
                 row = rows[key] = {
                     "key": key, "name": n.name, "kind": n.kind or "", "forms": set(),
-                    "props_json": _json(props), "names": set(), "kinds": set(), "claims": defaultdict(set),
-                    "flat": _flat(props), "p0": props,
+                    "props_json": _json(props) if props else "{}", "names": set(), "kinds": set(),
+                    "claims": defaultdict(set), "flat": _flat(props) if props else {}, "p0": props,
                     "evidence_docs": [], "evidence_starts": [], "evidence_ends": [], "evidence_sentences": []}
             add_evidence(row, n.evidence)
             row["names"].add(n.name)
@@ -470,8 +470,8 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
             props = rel.properties
             if row is None:
                 row = group[(sk, tk)] = {
-                    "s": sk, "t": tk, "docs": [], "flat": _flat(props), "claims": [],
-                    "props_json": _json(props),
+                    "s": sk, "t": tk, "docs": [], "flat": _flat(props) if props else {}, "claims": [],
+                    "props_json": _json(props) if props else "{}",
                     "evidence_docs": [], "evidence_starts": [], "evidence_ends": [], "evidence_sentences": []}
             row["docs"].append(doc)
             add_evidence(row, rel.evidence)
@@ -511,8 +511,10 @@ def split_nodes(label: str, rows: dict, resolver: "_BatchResolver") -> tuple[lis
 
 def split_rels(sl: str, tl: str, rows: dict, resolver: "_BatchResolver") -> tuple[list, list]:
     """(fresh, known) relationship rows: a relationship with a new end cannot exist yet."""
-    fresh = [r for r in rows.values() if (sl, r["s"]) not in resolver.stored or (tl, r["t"]) not in resolver.stored]
-    known = [r for r in rows.values() if (sl, r["s"]) in resolver.stored and (tl, r["t"]) in resolver.stored]
+    fresh, known = [], []
+    stored = resolver.stored
+    for r in rows.values():
+        (known if (sl, r["s"]) in stored and (tl, r["t"]) in stored else fresh).append(r)
     return fresh, known
 
 
@@ -528,7 +530,7 @@ def _node_props(row: dict) -> dict:
 
 
 def _rel_props(row: dict) -> dict:
-    flat, props, alts = _choose_claims(row["claims"])
+    flat, props, alts = _choose_claims(row["claims"]) if row["claims"] else ({}, "{}", "{}")
     # prop_claims only where a letter claimed a property: most relationships carry none, and an
     # empty list is a property Neo4j would store (and the offline importer could not write)
     claims = {"prop_claims": row["claims"]} if row["claims"] else {}
@@ -541,6 +543,13 @@ def _rel_props(row: dict) -> dict:
 def _said(said: dict, n, encoded: dict) -> None:
     """What one letter says of a node (kept on its SUPPORTED_BY link, for retraction);
     `encoded`: the node's properties, each value encoded (kg.resolve.encode)."""
+    if not said:        # the first node of a letter that names it (nearly always the only one)
+        said["names"] = [n.name]
+        if n.kind:
+            said["kinds"] = [n.kind]
+        if encoded:
+            said["props"] = {k: [v] for k, v in encoded.items()}
+        return
     names = said.get("names")
     if names is None:
         names = said["names"] = []
@@ -683,9 +692,13 @@ def _rechoose_nodes(tx, label: str, keys: list[str]) -> None:
            f"SET n.forms = {FORMS_CYPHER}", rows=rows)
 
 
+# json.dumps(…, ensure_ascii=False, sort_keys=True) with its encoder made once, not at every call
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def _json(props: dict) -> str:
     # most facts have no properties: skip the encoder for them (it was a tenth of the writer's time)
-    return json.dumps(props, ensure_ascii=False, sort_keys=True) if props else "{}"
+    return _JSON(props) if props else "{}"
 
 
 def _flat(props: dict) -> dict:
@@ -696,6 +709,13 @@ def _flat(props: dict) -> dict:
 def _add_evidence(row: dict, evidence) -> None:
     room = MAX_EVIDENCE - len(row["evidence_docs"])
     if room > 0 and evidence:
+        if len(evidence) == 1:          # most facts (nine in ten) have one sentence of evidence
+            doc, start, end, sentence = evidence[0]
+            row["evidence_docs"].append(doc)
+            row["evidence_starts"].append(start)
+            row["evidence_ends"].append(end)
+            row["evidence_sentences"].append(sentence)
+            return
         docs, starts, ends, sentences = zip(*evidence[:room])     # Evidence tuples as four columns
         row["evidence_docs"] += docs
         row["evidence_starts"] += starts

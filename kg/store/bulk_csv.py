@@ -185,15 +185,29 @@ class ImportCsvWriter:
                 sig.append((k, "string"))
                 continue
             if tv is list and v:
-                et = _ELEMENTS.get(frozenset(map(type, v)))
-                if et == "string[]" and "" not in v:
-                    fields.append(_string_list(v))
-                    sig.append((k, et))
-                    continue
-                if et == "long[]":
-                    fields.append(ARRAY_DELIMITER.join(map(str, v)))
-                    sig.append((k, et))
-                    continue
+                if len(v) == 1:           # a list of one (most evidence lists, aliases): by its element's type
+                    x = v[0]
+                    tx = type(x)
+                    if tx is str and x:
+                        if ARRAY_DELIMITER in x:
+                            _text(x)
+                        fields.append(x)
+                        sig.append((k, "string[]"))
+                        continue
+                    if tx is int:
+                        fields.append(str(x))
+                        sig.append((k, "long[]"))
+                        continue
+                else:
+                    et = _ELEMENTS.get(frozenset(map(type, v)))
+                    if et == "string[]" and "" not in v:
+                        fields.append(_string_list(v))
+                        sig.append((k, et))
+                        continue
+                    if et == "long[]":
+                        fields.append(ARRAY_DELIMITER.join(map(str, v)))
+                        sig.append((k, et))
+                        continue
             elif tv is int:
                 fields.append(str(v))
                 sig.append((k, "long"))

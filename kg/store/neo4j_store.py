@@ -530,7 +530,7 @@ def _node_props(row: dict) -> dict:
 
 
 def _rel_props(row: dict) -> dict:
-    flat, props, alts = _choose_claims(row["claims"]) if row["claims"] else ({}, "{}", "{}")
+    flat, props, alts = _choose_claims(row["claims"])     # no claims: choose_from_claims returns at once
     # prop_claims only where a letter claimed a property: most relationships carry none, and an
     # empty list is a property Neo4j would store (and the offline importer could not write)
     claims = {"prop_claims": row["claims"]} if row["claims"] else {}

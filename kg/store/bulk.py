@@ -55,9 +55,12 @@ SUPPORT_SIG = (("forms", "string[]"), ("said", "string"))      # a support link'
 
 
 def _stored(key: str, n: dict) -> dict:
-    """A node as neo4j_store._TxLookup returns it."""
+    """A node as neo4j_store._TxLookup returns it, with its joinable aliases: its alias_text
+    is made of them (_alias_text), so the resolver need not work them out again each batch."""
+    text = n.get("alias_text", "")
     return {"key": key, "name": n["name"], "aliases": list(n["aliases"]), "kind": n.get("kind", ""),
-            "props": n.get("properties_json"), "alts": n.get("alternatives_json")}
+            "props": n.get("properties_json"), "alts": n.get("alternatives_json"),
+            "joinable": text[1:-1].split("|") if text else []}
 
 
 class MemoryGraph:

@@ -784,7 +784,7 @@ class _BatchResolver:
                     self.stored[(label, h["key"])] = {"name": h["name"], "aliases": h["aliases"] or [],
                                                       "kind": h.get("kind") or "", "props": h.get("props"),
                                                       "alts": h.get("alts")}
-                    self.index.add(label, f"{label}:{h['key']}", h["name"], h["aliases"] or [])
+                    self.index.add(label, f"{label}:{h['key']}", h["name"], h["aliases"] or [], h.get("joinable"))
 
     def resolve(self, n) -> str:
         if (n.label, n.key) in self.keys:

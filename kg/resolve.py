@@ -27,9 +27,14 @@ NO_ALIAS_JOIN = {"Indicator", "Document", "Place", "Proposal"}   # joined by the
 
 
 @lru_cache(maxsize=1 << 17)     # a merge asks of the same few hundred thousand forms again and again
-def specific(form: str) -> bool:
+def specific_form(form: str) -> str | None:
+    """The normalized form of a specific alias, None for one that is not specific."""
     n = norm(form)
-    return len(n) >= 4 and not RELATIVE.match(n) and not re.fullmatch(r"[\W\d]+", n)
+    return n if len(n) >= 4 and not RELATIVE.match(n) and not re.fullmatch(r"[\W\d]+", n) else None
+
+
+def specific(form: str) -> bool:
+    return specific_form(form) is not None
 
 
 @lru_cache(maxsize=1)
@@ -51,10 +56,9 @@ def joinable_aliases(name: str, aliases) -> list[str]:
     n = norm(name)
     out = set()
     for a in aliases:
-        if specific(a):
-            f = norm(a)      # once (a set comprehension would normalize it twice)
-            if f != n and not place_relative(a, name):
-                out.add(f)
+        f = specific_form(a)
+        if f is not None and f != n and not place_relative(a, name):
+            out.add(f)
     return sorted(out)
 
 

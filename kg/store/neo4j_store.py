@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from kg.records import MAX_EVIDENCE, DocGraph, norm
-from kg.resolve import NO_ALIAS_JOIN, AliasIndex, choose_name, choose_value, encode, joinable_aliases, specific
+from kg.records import MAX_EVIDENCE, DocGraph
+from kg.resolve import NO_ALIAS_JOIN, AliasIndex, choose_name, choose_value, encode, joinable_aliases, specific_form
 from kg.schema import load_schema
 from kg.store.co_issuance import DERIVED, contribution, counts, delta, pair_values, year_span
 from kg.store.embedded import LoadResult
@@ -758,13 +758,15 @@ class _BatchResolver:
         self.keys: set[tuple[str, str]] = set()
         self.stored: dict[tuple[str, str], tuple[str, list]] = {}   # (label, key) → stored name, aliases
         nodes: dict[str, list] = defaultdict(list)
+        labels = _Checked(_check_label)
         for dg in graphs:
             for n in dg.nodes.values():
-                nodes[_check_label(n.label)].append(n)
+                nodes[labels[n.label]].append(n)
         for label, ns in nodes.items():
             forms = {n.key for n in ns}
             if label not in NO_ALIAS_JOIN:
-                specific_forms = [{norm(a) for a in n.aliases if specific(a)} for n in ns]
+                sf = specific_form
+                specific_forms = [{f for a in n.aliases if (f := sf(a))} for n in ns]
                 forms = forms.union(*specific_forms)
             hits = lookup.by_keys(label, sorted(forms))
             if label not in NO_ALIAS_JOIN:

@@ -56,11 +56,12 @@ SUPPORT_SIG = (("forms", "string[]"), ("said", "string"))      # a support link'
 
 def _stored(key: str, n: dict) -> dict:
     """A node as neo4j_store._TxLookup returns it, with its joinable aliases: its alias_text
-    is made of them (_alias_text), so the resolver need not work them out again each batch."""
-    text = n.get("alias_text", "")
-    return {"key": key, "name": n["name"], "aliases": list(n["aliases"]), "kind": n.get("kind", ""),
-            "props": n.get("properties_json"), "alts": n.get("alternatives_json"),
-            "joinable": text[1:-1].split("|") if text else []}
+    is made of them (_alias_text), so the resolver need not work them out again each batch
+    (unless an alias holds a bar, | or ｜, the only characters whose normal form is one)."""
+    text, aliases = n.get("alias_text", ""), n["aliases"]
+    joinable = None if any("|" in a or "｜" in a for a in aliases) else text[1:-1].split("|") if text else []
+    return {"key": key, "name": n["name"], "aliases": list(aliases), "kind": n.get("kind", ""),
+            "props": n.get("properties_json"), "alts": n.get("alternatives_json"), "joinable": joinable}
 
 
 class MemoryGraph:

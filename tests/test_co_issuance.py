@@ -240,3 +240,27 @@ def test_counts_from_scratch_are_the_sum_of_each_policys_delta():
         one_by_one.update(delta(None, contribution(issuers, date)))
     assert counts(contribution(i, d) for i, d in policies) == +one_by_one
     assert sum(one_by_one.values()) == 3 + 1 + 1 + 0 + 6
+
+
+def test_whole_graph_rows_are_each_pairs_values():
+    """co_issued_rows (the bulk path's CO_ISSUED) gives every pair, in order, the values the
+    writers keep for it from its counts by year (pair_values), policies in many years and undated."""
+    import random
+    from collections import Counter, defaultdict
+    from kg.store.co_issuance import contribution, counts, pair_values, year_span
+    from kg.store.neo4j_store import co_issued_rows
+    rnd = random.Random(7)
+    bodies = [("Agency", f"机构{i}") for i in range(12)] + [("Institution", f"单位{i}") for i in range(4)]
+    policies = [(rnd.sample(bodies, rnd.randint(1, 5)), rnd.choice([None, "未注明", "2019", "2020-05", "2021", 2018]))
+                for _ in range(300)]
+    by_pair: dict = defaultdict(Counter)
+    for (a, b, year, dated), n in counts(contribution(i, d) for i, d in policies).items():
+        by_pair[(a, b)][(year, dated)] += n
+    want = []
+    for (a, b), by_year in sorted(by_pair.items()):
+        n, years = pair_values(by_year)
+        want.append({"sl": a[0], "sk": a[1], "tl": b[0], "tk": b[1], "n": n, "years": years,
+                     "first": year_span(years)[0], "last": year_span(years)[1]})
+    got = co_issued_rows(policies)
+    assert len(got) > 50 and any(len(r["years"]) > 2 for r in got) and any(r["n"] > len(r["years"]) for r in got)
+    assert got == want

@@ -983,12 +983,20 @@ def co_issued_rows(policies) -> list[dict]:
     """The CO_ISSUED relationships of a whole graph, from scratch: `policies` gives, for each
     policy, its issuers as (label, key) and its date. Each pair goes from the first end in
     (label, key) order to the other, as the writer creates it."""
-    by_pair: dict[tuple, Counter] = defaultdict(Counter)
-    for (a, b, year, dated), n in counts(contribution(issuers, date) for issuers, date in policies).items():
-        by_pair[(a, b)][(year, dated)] += n
+    # the counts by (a, b, year, dated) in order: each pair's entries follow one another, its
+    # years ascending (pair_values' result, without a Counter and a sort per pair: 1.5 million
+    # pairs at 100,000 letters)
+    pairs = []
+    last_a = last_b = years = None
+    for (a, b, year, dated), n in sorted(counts(contribution(issuers, date) for issuers, date in policies).items()):
+        if b != last_b or a != last_a:
+            last_a, last_b, years = a, b, []
+            pairs.append([a, b, 0, years])
+        pairs[-1][2] += n
+        if dated:
+            years += [year] * n
     rows = []
-    for (a, b), by_year in sorted(by_pair.items()):
-        n, years = pair_values(by_year)
+    for a, b, n, years in pairs:
         first, last = year_span(years)
         rows.append({"sl": a[0], "sk": a[1], "tl": b[0], "tk": b[1], "n": n, "years": years, "first": first, "last": last})
     return rows

@@ -33,10 +33,6 @@ def specific_form(form: str) -> str | None:
     return n if len(n) >= 4 and not RELATIVE.match(n) and not re.fullmatch(r"[\W\d]+", n) else None
 
 
-def specific(form: str) -> bool:
-    return specific_form(form) is not None
-
-
 @lru_cache(maxsize=1)
 def _place_forms() -> frozenset[str]:
     """Every surface form of a province or city the naming data knows (吉林, 吉林省, 临沧, 临沧市…)."""

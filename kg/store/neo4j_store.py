@@ -765,8 +765,7 @@ class _BatchResolver:
         for label, ns in nodes.items():
             forms = {n.key for n in ns}
             if label not in NO_ALIAS_JOIN:
-                sf = specific_form
-                specific_forms = [{f for a in n.aliases if (f := sf(a))} for n in ns]
+                specific_forms = [{f for a in n.aliases if (f := specific_form(a))} for n in ns]
                 forms = forms.union(*specific_forms)
             hits = lookup.by_keys(label, sorted(forms))
             if label not in NO_ALIAS_JOIN:

@@ -195,3 +195,34 @@ def test_kg_query_command(tmp_path):
     assert "shown" not in rest.stderr and "shown" not in every.stderr
     bad = kg("query", "entity_facts", "--param", "name=共同体", "--param", "limit=all")
     assert bad.returncode == 2 and "limit=all: a whole number is needed" in bad.stderr
+
+
+def test_entity_facts_pages_cut_within_ties_and_repeats(neo4j_store, tmp_path):
+    """entity_facts reads evidence only for the facts that can be on the page (the first skip + limit
+    by type, direction, other and documents): a page cut among facts tied on all four (told apart by
+    their evidence) or repeating one another (one row) is still that slice of every row, on both stores."""
+    from kg.records import DocGraph, Evidence, Node, Relationship
+    dg = DocGraph("ties", "h-ties")
+    hub = Node("Agency", "测试枢纽厅", evidence=[Evidence("ties", 0, 1, "枢纽句")])
+    dg.nodes[hub.id] = hub
+    facts = [("Institution", "1号测试单位", "一号句"), ("Program", "1号测试单位", "一号句"),    # the same row twice
+             ("Program", "2号测试单位", "甲句"), ("Institution", "2号测试单位", "乙句"),        # tied but for evidence
+             ("Institution", "3号测试单位", "丙句"), ("Institution", "4号测试单位", "丁句")]
+    for label, name, sentence in facts:
+        n = Node(label, name, evidence=[Evidence("ties", 0, 1, sentence)])
+        dg.nodes[n.id] = n
+        r = Relationship("SUPPORTS", hub.id, n.id, evidence=[Evidence("ties", 0, 1, sentence)])
+        dg.relationships[r.id] = r
+    store = EmbeddedStore(tmp_path)
+    store.load([dg])
+    neo4j_store.load([dg])
+    nq = q.library()["entity_facts"]
+    runs = (lambda p: q.run_cypher(neo4j_store, nq.cypher, p)[1], lambda p: store.query("entity_facts", p)[1])
+    for run in runs:
+        every = run(nq.bind({"name": "测试枢纽厅", "limit": "0"}))
+        assert [(r[2], r[4]) for r in every] == [("1号测试单位", "一号句"), ("2号测试单位", "乙句"), ("2号测试单位", "甲句"),
+                                               ("3号测试单位", "丙句"), ("4号测试单位", "丁句")]
+        for limit in (1, 2, 3):
+            for skip in range(len(every) + 1):
+                page = run(nq.bind({"name": "测试枢纽厅", "skip": str(skip), "limit": str(limit)}))
+                assert page == every[skip: skip + limit], (skip, limit)

@@ -233,6 +233,10 @@ class ImportCsvWriter:
 
     def relationship(self, start_id: str, end_id: str, rtype: str, props: dict) -> None:
         sig, fields = self._fields("relationship", rtype, (start_id, end_id, rtype), props)
+        self.relationship_fields(start_id, end_id, rtype, sig, fields)
+
+    def relationship_fields(self, start_id: str, end_id: str, rtype: str, sig: tuple, fields: list[str]) -> None:
+        """A relationship whose signature and fields the caller made, as `relationship` would."""
         _fh, w, _ = self._writer("relationship", rtype, sig, [":START_ID", ":END_ID", ":TYPE"])
         w.writerow([_text(start_id), _text(end_id), rtype, *fields])
         self.files.relationship_count += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -196,6 +197,9 @@ def neo4j(work: Path, letters: Path, n: int, jobs: int, reuse: bool = False, wri
             raise SystemExit(f"kg load --neo4j --bulk failed:\n{p.stdout}\n{p.stderr[-3000:]}")
         say(f"`kg load --neo4j --bulk --jobs {jobs}`, {n:,} letters, end to end", f"{dt:.0f} s",
             f"{n / dt:.0f} letters/s; {p.stdout.strip().split('→')[-1].strip()}")
+        # the largest process the loader waited for (itself, a worker or the importer): the loader,
+        # which holds the graph (the server it starts at the end is not waited for)
+        say("the loader's peak memory (largest process)", f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20:.2f} GiB")
         store = Neo4jStore()
         time_queries("neo4j", lambda name, ps: q.run_cypher(store, q.library()[name].cypher, ps)[1], params_for(n))
         nq = q.library()[WHOLE]

@@ -64,6 +64,11 @@ def _compact_rel(row: dict) -> tuple:
     return tuple(row["docs"]), tuple(zip(*(row[k] for k in EVIDENCE_KEYS)))
 
 
+def _new_rel(row: dict):
+    """What the graph holds for a relationship a batch made: compact unless a letter claimed a property."""
+    return _rel_props(row) if row["claims"] else _compact_rel(row)
+
+
 # a compact relationship's columns in the importer's files: its properties' names in sorted order,
 # as ImportCsvWriter.relationship would find them (the same file, the same header)
 _COMPACT_SIG = (("alternatives_json", "string"), ("docs", "string[]"), ("evidence_docs", "string[]"),
@@ -186,13 +191,13 @@ class MemoryGraph:
         for (rtype, sl, tl), rows in rel_rows.items():
             fresh, known = split_rels(sl, tl, rows, resolver)
             for row in fresh:
-                self.rels[(rtype, sl, row["s"], tl, row["t"])] = _rel_props(row) if row["claims"] else _compact_rel(row)
+                self.rels[(rtype, sl, row["s"], tl, row["t"])] = _new_rel(row)
                 result.relationships_added += 1
             for row in known:
                 key = (rtype, sl, row["s"], tl, row["t"])
                 r = self.rels.get(key)
                 if r is None:
-                    self.rels[key] = _rel_props(row) if row["claims"] else _compact_rel(row)
+                    self.rels[key] = _new_rel(row)
                     result.relationships_added += 1
                 else:
                     if type(r) is tuple:

@@ -66,10 +66,11 @@ def params_for(n: int) -> dict[str, list[dict]]:
     return ps
 
 
-def time_queries(label: str, run, params: dict[str, list[dict]]) -> None:
+def time_queries(label: str, run, params: dict[str, list[dict]], say=say) -> None:
     """run(name, bound params) → rows; p50 / p95 per query and over the lookups. Each lookup's
     parameters run twice: the first pass reads each entity for the first time since the server
-    started (its pages from disk), the second is a server in use; both are printed."""
+    started (its pages from disk), the second is a server in use; both are reported (`say`:
+    where the figures go, run.py's table or stdout)."""
     lib = q.library()
     lookups, first_reads = [], []
     for name, ps in sorted(params.items()):
@@ -130,7 +131,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def online_batch(store, n: int, k: int) -> None:
+def online_batch(store, n: int, k: int, say=say) -> None:
     """k more letters (synthetic letters n, n+1, …) into the graph by the online writer, in one
     batch; the share of its time that keeping CO_ISSUED takes; then the letters removed again."""
     from kg.extract import extract
@@ -167,6 +168,23 @@ def online_batch(store, n: int, k: int) -> None:
             neo4j_store._CoIssued.apply = apply
 
 
+def bulk_load(letters: Path, n: int, jobs: int, say=say) -> float:
+    """`kg load --neo4j --bulk` of the letters into the (empty) local server of KG_NEO4J_HOME, as a
+    user runs it; its wall time (also reported, with the phases it printed and its peak memory)."""
+    start = time.perf_counter()
+    p = subprocess.run([sys.executable, "-m", "kg.cli", "load", "--neo4j", "--bulk", "--jobs", str(jobs), str(letters)],
+                       capture_output=True, text=True, cwd=ROOT)
+    dt = time.perf_counter() - start
+    if p.returncode != 0:
+        raise SystemExit(f"kg load --neo4j --bulk failed:\n{p.stdout}\n{p.stderr[-3000:]}")
+    say(f"`kg load --neo4j --bulk --jobs {jobs}`, {n:,} letters, end to end", f"{dt:.0f} s",
+        f"{n / dt:.0f} letters/s; {p.stdout.strip().split('→')[-1].strip()}")
+    # the largest process this one waited for (the loader, a worker of it or the importer): the
+    # loader, which holds the graph (the server it starts at the end is not waited for)
+    say("the loader's peak memory (largest process)", f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20:.2f} GiB")
+    return dt
+
+
 def neo4j(work: Path, letters: Path, n: int, jobs: int, reuse: bool = False, writer: int = 0,
           queries: bool = True) -> None:
     home = work / f"neo4j-{n}"
@@ -189,17 +207,7 @@ def neo4j(work: Path, letters: Path, n: int, jobs: int, reuse: bool = False, wri
                 online_batch(store, n, writer)
             store.close()
             return
-        start = time.perf_counter()
-        p = subprocess.run([sys.executable, "-m", "kg.cli", "load", "--neo4j", "--bulk", "--jobs", str(jobs), str(letters)],
-                           capture_output=True, text=True, cwd=ROOT)
-        dt = time.perf_counter() - start
-        if p.returncode != 0:
-            raise SystemExit(f"kg load --neo4j --bulk failed:\n{p.stdout}\n{p.stderr[-3000:]}")
-        say(f"`kg load --neo4j --bulk --jobs {jobs}`, {n:,} letters, end to end", f"{dt:.0f} s",
-            f"{n / dt:.0f} letters/s; {p.stdout.strip().split('→')[-1].strip()}")
-        # the largest process the loader waited for (itself, a worker or the importer): the loader,
-        # which holds the graph (the server it starts at the end is not waited for)
-        say("the loader's peak memory (largest process)", f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20:.2f} GiB")
+        bulk_load(letters, n, jobs)
         store = Neo4jStore()
         time_queries("neo4j", lambda name, ps: q.run_cypher(store, q.library()[name].cypher, ps)[1], params_for(n))
         nq = q.library()[WHOLE]

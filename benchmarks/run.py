@@ -3,12 +3,14 @@
     python benchmarks/run.py [--docs 100000] [--work DIR]     (or: ./run bench)
 
 Writes a synthetic corpus of --docs letters (benchmarks/synthetic.py, cached in DIR), then
-measures: extraction on one core and on all cores; the embedded store (load rate at 1,000
-letters and at the corpus size, one more letter into each, named-query latency); the
-Neo4j writer batched vs naive; the whole corpus streamed into Neo4j by `kg load --neo4j`
-(wall time and the loader's peak memory); named-query latency on that graph; and HTML for
-a 5,000-node view. Neo4j runs as its own server on a free port with its data in DIR, so no
-database of yours is touched. The table is printed and written to DIR/results.md.
+measures: extraction on one core (the synthetic letters, and letters of real length) and on
+all cores; the embedded store (load rate at 1,000 letters and at the corpus size, one more
+letter into each, named-query latency); HTML for a 5,000-node view; the Neo4j writer batched
+vs naive; the whole corpus into an empty Neo4j by `kg load --neo4j --bulk`, end to end (with
+its phases and the loader's peak memory); named-query latency on that graph (first reads,
+then a server in use); and the online writer adding 1,000 more letters to it. Neo4j runs as
+its own server on a free port with its data in DIR, so no database of yours is touched. The
+table is printed and written to DIR/results.md.
 """
 from __future__ import annotations
 
@@ -19,11 +21,8 @@ import platform
 import random
 import shutil
 import socket
-import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -32,6 +31,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
+import bench_queries  # noqa: E402
 import synthetic  # noqa: E402
 from bench_neo4j_writer import naive_load  # noqa: E402
 
@@ -86,22 +86,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def tree_rss(pid: int) -> int:
-    import psutil
-    try:
-        p = psutil.Process(pid)
-        procs = [p] + p.children(recursive=True)
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for x in procs:
-        try:
-            total += x.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def extraction(t: Table, paths: list[Path]) -> list:
@@ -202,34 +186,25 @@ def writer(t: Table, graphs: list) -> None:
           f"{rates[0]:.0f} vs {rates[1]:.0f} relationships/s (UNWIND, 500 letters per transaction vs one statement per fact)")
 
 
-def stream_into_neo4j(t: Table, work: Path, n: int, jobs: int) -> None:
-    cmd = [sys.executable, "-m", "kg.cli", "load", "--neo4j", "--jobs", str(jobs), str(work / "corpus")]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    samples = []
+ONLINE = 1000     # letters the online writer adds to the bulk-loaded graph, in one batch
 
-    def watch():
-        while proc.poll() is None:
-            samples.append((time.perf_counter() - start, tree_rss(proc.pid)))
-            time.sleep(1.0)
 
-    w = threading.Thread(target=watch, daemon=True)
-    w.start()
-    out, err = proc.communicate()
-    dt = time.perf_counter() - start
-    w.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"kg load failed ({proc.returncode}):\n{out}\n{err[-3000:]}")
-    peak = max(r for _, r in samples) / 2**20 if samples else 0
-    # flat memory: the loader's footprint in the last tenth of the run against the second tenth
-    early = [r for s, r in samples if 0.1 * dt <= s < 0.2 * dt] or [0]
-    late = [r for s, r in samples if s >= 0.9 * dt] or [0]
-    t.add(f"{n:,} letters into Neo4j (`kg load --neo4j --jobs {jobs}`)", f"{dt / 60:.1f} min",
-          "< 10 min", f"{n / dt:.0f} letters/s, extraction and writing together")
-    t.add("peak memory while streaming them", f"{peak:.0f} MiB", "flat",
-          f"loader and its workers (not the Neo4j server); {max(early) / 2**20:.0f} MiB at 10–20% of the run, "
-          f"{max(late) / 2**20:.0f} MiB at 90–100%")
-    print(out.strip(), file=sys.stderr)
+def neo4j_phase(t: Table, work: Path, n: int, jobs: int) -> None:
+    """The whole corpus into the empty database by the bulk path, as a user runs it; named queries
+    on that graph (first reads since the server started, then in use); then the online writer,
+    which takes every later load, adding ONLINE more letters to it (bench_queries.py's parts)."""
+    def add(measure: str, value: str, note: str = "") -> None:
+        target = ("p95 < 50 ms" if "named queries by name" in measure else
+                  "< 1 s" if "co_issuance_network 0–9999" in measure else
+                  "< 10 min" if "end to end" in measure else "")
+        t.add(measure, value, target, note)
+    bench_queries.bulk_load(work / "corpus", n, jobs, say=add)
+    store = Neo4jStore()
+    lib = q.library()
+    bench_queries.time_queries("Neo4j", lambda name, ps: q.run_cypher(store, lib[name].cypher, ps)[1],
+                               bench_queries.params_for(n), say=add)
+    bench_queries.online_batch(store, n, ONLINE, say=add)
+    store.close()
 
 
 def query_params(n: int, k: int = 40) -> dict[str, list[dict]]:
@@ -257,41 +232,6 @@ def query_params(n: int, k: int = 40) -> dict[str, list[dict]]:
     return {name: [p for p in ps if p] for name, ps in out.items()}
 
 
-def queries(t: Table, n: int) -> None:
-    store = Neo4jStore()
-    lib = q.library()
-    params = query_params(n)
-    lookups, whole = [], {}
-    for name, ps in sorted(params.items()):
-        nq = lib[name]
-        if name == "co_issuance_network":
-            ps = ps[:6]                            # seconds each on a large graph: a few runs tell
-        for p in ps[:3]:                           # plans compiled, caches warm
-            q.run_cypher(store, nq.cypher, nq.bind(p))
-        times = []
-        for p in ps:
-            start = time.perf_counter()
-            q.run_cypher(store, nq.cypher, nq.bind(p))
-            times.append((time.perf_counter() - start) * 1000)
-        if name == "co_issuance_network":
-            whole[name] = times
-        else:
-            lookups += times
-            p50, p95 = statistics.median(times), _p95(times)
-            print(f"    {name}: p50 {p50:.1f} ms, p95 {p95:.1f} ms", file=sys.stderr)
-    store.close()
-    t.add("named queries by name (8 of 9), p50 / p95", f"{statistics.median(lookups):.1f} / {_p95(lookups):.1f} ms",
-          "p95 < 50 ms", f"{len(lookups)} runs with names from letters across the corpus")
-    for name, times in whole.items():
-        t.add(f"{name} (whole graph), p50 / p95", f"{statistics.median(times):.0f} / {_p95(times):.0f} ms", "",
-              "aggregates every co-issued policy: an analysis, not a lookup")
-
-
-def _p95(xs: list[float]) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=100_000, help="letters in the corpus (default 100000)")
@@ -315,10 +255,9 @@ def main(argv=None) -> int:
     print(f"starting a Neo4j server for the benchmark: {server.start(heap=os.environ.get('KG_NEO4J_HEAP', '2g'))}",
           file=sys.stderr)
     try:
-        writer(t, graphs)
+        writer(t, graphs)            # (it leaves the database empty)
         del graphs
-        stream_into_neo4j(t, a.work, len(paths), a.jobs)
-        queries(t, len(paths))
+        neo4j_phase(t, a.work, len(paths), a.jobs)
     finally:
         server.stop()
     report = f"Machine: {machine()}.\n\n{t.markdown()}\n"

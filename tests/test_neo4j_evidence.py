@@ -2,10 +2,13 @@
 that stated it, letters that disagree keep a deterministic choice and the alternatives, and
 the same letters give the graph the embedded store gives."""
 import json
+from collections import defaultdict
 
 from test_store import _canonical, _policy_letter, _syn_graphs
 from kg.records import DocGraph, Evidence, Node, Relationship
 from kg.store import EmbeddedStore
+from kg.store.neo4j_store import _tally_from_links
+from kg.store.tally import as_counter
 
 
 def _policy(store):
@@ -79,3 +82,49 @@ def test_neo4j_and_the_embedded_store_build_the_same_graph(neo4j_store, tmp_path
     rels = lambda g: sorted((g.nodes[u]["name"], k, g.nodes[v]["name"], tuple(sorted(d["docs"])),
                              json.dumps(d["properties"], sort_keys=True)) for u, v, k, d in g.edges(keys=True, data=True))
     assert rels(neo4j_store.to_networkx()) == rels(emb.g)
+
+
+def _shapes(g):
+    nodes = sorted((d["label"], d["name"], tuple(d["aliases"]), json.dumps(d["properties"], sort_keys=True),
+                    json.dumps(d.get("alternatives", {}), sort_keys=True), d["kind"] or "", tuple(sorted(d["docs"])))
+                   for _, d in g.nodes(data=True))
+    rels = sorted((g.nodes[u]["name"], k, g.nodes[v]["name"], tuple(sorted(d["docs"])),
+                   json.dumps(d["properties"], sort_keys=True)) for u, v, k, d in g.edges(keys=True, data=True))
+    return nodes, rels
+
+
+def test_retracted_letters_leave_the_graph_the_embedded_store_leaves(neo4j_store, tmp_path):
+    """Retraction subtracts what the letter said of each node (its tally) and chooses again from
+    what is left: after removing letters, names, aliases, kinds, properties and their
+    alternatives are those the embedded store, which keeps every letter's word, gives. The
+    same holds for a graph written before tallies were kept (its nodes get them from their links)."""
+    graphs = _syn_graphs(60)
+    gone = [g.doc_id for g in graphs[::7]]
+    emb = EmbeddedStore(tmp_path)
+    emb.load(graphs)
+    for d in gone:
+        emb.remove(d)
+    want = _shapes(emb.g)
+    for untallied in (False, True):
+        neo4j_store.clear()
+        neo4j_store.load(graphs)
+        with neo4j_store.session() as s:
+            hubs = s.run("MATCH (n)-[:SUPPORTED_BY]->() WITH n, count(*) AS c WHERE c > 5 RETURN count(n) AS n").single()["n"]
+            if untallied:
+                s.run("MATCH (n:Entity) REMOVE n.tally_items, n.tally_counts").consume()
+        assert hubs > 10          # bodies named by many letters, whose tallies a retraction changes
+        for d in gone:
+            assert neo4j_store.remove(d)
+        assert _shapes(neo4j_store.to_networkx()) == want, untallied
+        # every tally (all of them, once a retraction has touched the node) counts what its links say
+        with neo4j_store.session(write=False) as s:
+            stored = {(r["label"], r["key"]): as_counter(r["items"], r["counts"]) for r in s.run(
+                "MATCH (n:Entity) RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.key AS key, "
+                "n.tally_items AS items, n.tally_counts AS counts")}
+            by_label = defaultdict(list)
+            for label, key in stored:
+                by_label[label].append(key)
+            made = {(label, k): t for label, keys in by_label.items()
+                    for k, t in s.execute_read(_tally_from_links, label, keys).items()}
+        kept = {k: t for k, t in stored.items() if t or not untallied}
+        assert len(kept) > (50 if untallied else len(stored) - 1) and kept == {k: made[k] for k in kept}

@@ -103,7 +103,8 @@ def _stored(key: str, n: dict) -> dict:
     text, aliases = n.get("alias_text", ""), n["aliases"]
     joinable = None if any("|" in a or "｜" in a for a in aliases) else text[1:-1].split("|") if text else []
     return {"key": key, "name": n["name"], "aliases": list(aliases), "kind": n.get("kind", ""),
-            "props": n.get("properties_json"), "alts": n.get("alternatives_json"), "joinable": joinable}
+            "props": n.get("properties_json"), "alts": n.get("alternatives_json"), "joinable": joinable,
+            "tally_items": n.get("tally_items"), "tally_counts": n.get("tally_counts")}
 
 
 class MemoryGraph:
@@ -184,7 +185,8 @@ class MemoryGraph:
                     else:
                         n[k] = v
                 n.update(name=row["name"], kind=row["kind"], aliases=row["aliases"],
-                         properties_json=row["props_json"], alternatives_json=row["alts_json"])
+                         properties_json=row["props_json"], alternatives_json=row["alts_json"],
+                         tally_items=row["tally_items"], tally_counts=row["tally_counts"])
                 self._set_alias_text(label, row["key"], row["alias_text"])
                 _ev_append(n, row)
                 n["forms"] = _forms(n["name"], n["aliases"])

@@ -29,6 +29,7 @@ from kg.resolve import NO_ALIAS_JOIN, AliasIndex, choose_name, choose_value, enc
 from kg.schema import load_schema
 from kg.store.co_issuance import DERIVED, contribution, counts, delta, pair_values, year_span
 from kg.store.embedded import LoadResult
+from kg.store.tally import as_counter, as_lists, contents, merged, support_items
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -362,7 +363,7 @@ def _write_batch(tx, graphs: list[DocGraph]):
                           n.properties_json = row.props_json, n += row.flat
             SET n.name = row.name, n.kind = row.kind, n.aliases = row.aliases,
                 n.properties_json = row.props_json, n.alternatives_json = row.alts_json,
-                n.alias_text = row.alias_text,
+                n.alias_text = row.alias_text, n.tally_items = row.tally_items, n.tally_counts = row.tally_counts,
                 n.evidence_docs = (n.evidence_docs + row.evidence_docs)[0..$max_ev],
                 n.evidence_starts = (n.evidence_starts + row.evidence_starts)[0..$max_ev],
                 n.evidence_ends = (n.evidence_ends + row.evidence_ends)[0..$max_ev],
@@ -437,6 +438,7 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
                     "key": key, "name": n.name, "kind": n.kind or "", "forms": set(),
                     "props_json": _json(props) if props else "{}", "names": set(), "kinds": set(),
                     "claims": defaultdict(set), "flat": _flat(props) if props else {}, "p0": props,
+                    "tally": Counter(),
                     "evidence_docs": [], "evidence_starts": [], "evidence_ends": [], "evidence_sentences": []}
             add_evidence(row, n.evidence)
             row["names"].add(n.name)
@@ -479,6 +481,12 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
                 row["claims"] += [join([doc, k, encode(v)]) for k, v in sorted(props.items())]
             fact_rels.append(join([rtype, sl, sk, tl, tk]))
         registry.append({"id": doc, "h": dg.content_hash, "r": fact_rels})
+    # each support link counted once in its node's tally, with all it says (a letter naming a
+    # body twice has one link)
+    for label, sups in support_rows.items():
+        rows = node_rows[label]
+        for sup in sups.values():
+            rows[sup["key"]]["tally"].update(support_items(sup["forms"], sup["said"]))
     return node_rows, support_rows, rel_rows, registry
 
 
@@ -502,7 +510,12 @@ def split_nodes(label: str, rows: dict, resolver: "_BatchResolver") -> tuple[lis
         stored = resolver.stored.get((label, key))
         if "names" in row:             # chosen once, from what the batch's letters and the store say
             _choose_node(row, stored)
-            for k in ("names", "kinds", "claims", "forms", "p0"):     # working state, not sent
+            # a stored node written before tallies were kept has none: it gets one when a
+            # retraction first reads its links
+            row["tally_items"], row["tally_counts"] = (
+                (None, None) if stored and stored.get("tally") is None else
+                merged(stored and stored["tally"], row["tally"]))
+            for k in ("names", "kinds", "claims", "forms", "p0", "tally"):     # working state, not sent
                 del row[k]
         row["alias_text"] = "" if label in NO_ALIAS_JOIN else _alias_text(row["name"], row["aliases"])
         (known if stored else fresh).append(row)
@@ -526,7 +539,8 @@ def _node_props(row: dict) -> dict:
     return {**{k: v for k, v in row["flat"].items() if v is not None}, "key": row["key"], "name": row["name"],
             "kind": row["kind"], "aliases": row["aliases"], "alias_text": row["alias_text"],
             "forms": _forms(row["name"], row["aliases"]), "properties_json": row["props_json"],
-            "alternatives_json": row["alts_json"], **{k: row[k] for k in EVIDENCE_KEYS}}
+            "alternatives_json": row["alts_json"], "tally_items": row["tally_items"],
+            "tally_counts": row["tally_counts"], **{k: row[k] for k in EVIDENCE_KEYS}}
 
 
 def _rel_props(row: dict) -> dict:
@@ -664,34 +678,6 @@ def _rechoose_rels(tx, rtype: str, sl: str, tl: str, ends: list[dict]) -> None:
            f"SET r += row.flat, r.properties_json = row.props, r.alternatives_json = row.alts", rows=rows)
 
 
-def _rechoose_nodes(tx, label: str, keys: list[str]) -> None:
-    """After a retraction: a node's name, kind and properties made again from the letters left."""
-    rows = []
-    for rec in tx.run(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
-                      f"OPTIONAL MATCH (n)-[s:{_support()}]->() "
-                      f"RETURN n.key AS key, n.name AS name, n.properties_json AS old, "
-                      f"collect(s.said) AS said, collect(s.forms) AS forms, count(s) AS supports", keys=keys):
-        saids = [json.loads(x) for x in rec["said"] if x]
-        if not saids or len(saids) < rec["supports"]:
-            continue        # gone, or supported by letters written without `said` (kg load --bulk): left as it is
-        names = {x for s in saids for x in s.get("names", [])} or {rec["name"]}
-        kinds = {x for s in saids for x in s.get("kinds", [])}
-        claims: dict[str, set] = defaultdict(set)
-        for s in saids:
-            for k, vs in s.get("props", {}).items():
-                claims[k] |= set(vs)
-        c = _choice(names, kinds, claims)
-        forms = {f for fs in rec["forms"] for f in fs or []}
-        gone = {k: None for k in json.loads(rec["old"] or "{}") if k not in c["props"]}
-        rows.append({"key": rec["key"], "name": c["name"], "kind": c["kind"],
-                     "aliases": sorted(forms - {c["name"]}), "props": _json(c["props"]), "alts": _json(c["alts"]),
-                     "flat": {**gone, **_flat(c["props"])}})
-    tx.run(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) "
-           f"SET n += row.flat, n.name = row.name, n.kind = row.kind, n.aliases = row.aliases, "
-           f"n.properties_json = row.props, n.alternatives_json = row.alts "
-           f"SET n.forms = {FORMS_CYPHER}", rows=rows)
-
-
 # json.dumps(…, ensure_ascii=False, sort_keys=True) with its encoder made once, not at every call
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
@@ -727,6 +713,13 @@ def _count(result, counter: str) -> int:
     return getattr(result.consume().counters, counter)
 
 
+TALLY_RETURN = "n.tally_items AS tally_items, n.tally_counts AS tally_counts"
+
+
+def _stored_tally(h: dict) -> tuple | None:
+    return None if h.get("tally_items") is None else (h["tally_items"], h["tally_counts"])
+
+
 class _TxLookup:
     """The stored nodes a batch may resolve to, read in its transaction: [{key, name, aliases}]."""
 
@@ -737,14 +730,14 @@ class _TxLookup:
         # the write lock first (SET), then the values: a concurrent loader's choice cannot be lost
         return self.tx.run(f"UNWIND $ks AS k MATCH (n:{label} {{key: k}}) SET n.kg_lock = true REMOVE n.kg_lock "
                            f"RETURN n.key AS key, n.name AS name, n.aliases AS aliases, n.kind AS kind, "
-                           f"n.properties_json AS props, n.alternatives_json AS alts", ks=keys).data()
+                           f"n.properties_json AS props, n.alternatives_json AS alts, {TALLY_RETURN}", ks=keys).data()
 
     def by_alias_forms(self, label: str, forms: list[str]) -> list[dict]:
         """Nodes with one of these forms among their specific aliases (alias_text)."""
         return self.tx.run(f"UNWIND $fs AS f MATCH (n:{label}) WHERE n.alias_text CONTAINS ('|' + f + '|') "
                            f"WITH DISTINCT n SET n.kg_lock = true REMOVE n.kg_lock "
                            f"RETURN n.key AS key, n.name AS name, n.aliases AS aliases, n.kind AS kind, "
-                           f"n.properties_json AS props, n.alternatives_json AS alts", fs=forms).data()
+                           f"n.properties_json AS props, n.alternatives_json AS alts, {TALLY_RETURN}", fs=forms).data()
 
 
 class _BatchResolver:
@@ -784,7 +777,7 @@ class _BatchResolver:
                     self.keys.add((label, h["key"]))
                     self.stored[(label, h["key"])] = {"name": h["name"], "aliases": h["aliases"] or [],
                                                       "kind": h.get("kind") or "", "props": h.get("props"),
-                                                      "alts": h.get("alts")}
+                                                      "alts": h.get("alts"), "tally": _stored_tally(h)}
                     self.index.add(label, f"{label}:{h['key']}", h["name"], h["aliases"] or [], h.get("joinable"))
 
     def resolve(self, n) -> str:
@@ -800,13 +793,33 @@ class _BatchResolver:
         return n.key
 
 
-def _refresh_alias_text(tx, label: str, keys: list[str]) -> None:
-    if label in NO_ALIAS_JOIN:
-        return
-    rows = [{"key": r["key"], "text": _alias_text(r["name"], r["aliases"] or [])}
-            for r in tx.run(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n.name AS name, "
-                            f"n.aliases AS aliases", keys=keys)]
-    tx.run(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n.alias_text = row.text", rows=rows)
+def _tally_from_links(tx, label: str, keys: list[str]) -> dict:
+    """The tallies of nodes written before tallies were kept, made once from their links."""
+    out = {}
+    for r in tx.run(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
+                    f"RETURN k, COLLECT {{ MATCH (n)-[s:{_support()}]->() RETURN [s.forms, s.said] }} AS links", keys=keys):
+        tally: Counter = Counter()
+        for forms, said in r["links"]:
+            tally.update(support_items(forms, orjson.loads(said) if said else None))
+        out[r["k"]] = tally
+    return out
+
+
+def _retracted_row(label: str, r, tally: Counter) -> dict:
+    """A node's values once a letter is retracted, chosen from what the letters left say
+    (the rules of _choice); with a link that does not say, as they were."""
+    names, kinds, claims, forms, unknown = contents(tally)
+    if unknown:
+        name, kind, props, alts, flat = r["name"], r["kind"], r["props"], r["alts"], {}
+    else:
+        c = _choice(names or {r["name"]}, kinds, claims)
+        name, kind, props, alts = c["name"], c["kind"], _json(c["props"]), _json(c["alts"])
+        flat = {**{k: None for k in json.loads(r["props"] or "{}") if k not in c["props"]}, **_flat(c["props"])}
+    aliases = sorted(forms - {name})
+    items, counts = as_lists(tally)
+    return {"key": r["key"], "name": name, "kind": kind, "aliases": aliases, "props": props, "alts": alts,
+            "flat": flat, "items": items, "counts": counts,
+            "alias_text": "" if label in NO_ALIAS_JOIN else _alias_text(name, aliases)}
 
 
 def _retract(tx, doc_id: str) -> tuple[int, int] | None:
@@ -835,38 +848,44 @@ def _retract(tx, doc_id: str) -> tuple[int, int] | None:
             DELETE r
             """, rows=rows, doc=doc_id, sep=SEP), "relationships_deleted")
         _rechoose_rels(tx, rtype, sl, tl, rows)
-    # the nodes it named lose its support; those no other letter names go
+    # the nodes it named lose its support, and what it said of them (kg.store.tally); those no
+    # other letter names go
     nodes: dict[str, list] = defaultdict(list)
-    for r in tx.run(f"MATCH (n)-[s:{_support()}]->(:Document {{key: $id}}) "
-                    "WITH n, s, [l IN labels(n) WHERE l <> $lookup][0] AS label DELETE s "
-                    "RETURN DISTINCT label, n.key AS key", id=doc_id, lookup=load_schema().lookup_label):
-        nodes[_check_label(r["label"])].append(r["key"])
-    for label, keys in nodes.items():
+    for r in tx.run(f"""
+            MATCH (n)-[s:{_support()}]->(:Document {{key: $id}})
+            SET n.kg_lock = true REMOVE n.kg_lock
+            WITH n, s, s.forms AS forms, s.said AS said
+            DELETE s
+            RETURN [l IN labels(n) WHERE l <> $lookup][0] AS label, n.key AS key, n.name AS name, n.kind AS kind,
+                   n.properties_json AS props, n.alternatives_json AS alts, {TALLY_RETURN}, forms, said
+            """, id=doc_id, lookup=load_schema().lookup_label):
+        nodes[_check_label(r["label"])].append(r)
+    for label, recs in nodes.items():
+        untallied = [r["key"] for r in recs if r["tally_items"] is None]
+        tallies = _tally_from_links(tx, label, untallied) if untallied else {}
+        rows = []
+        for r in recs:
+            if r["key"] in tallies:          # made from the links left: this letter's is gone already
+                tally = tallies[r["key"]]
+            else:
+                tally = as_counter(r["tally_items"], r["tally_counts"])
+                tally.subtract(support_items(r["forms"], orjson.loads(r["said"]) if r["said"] else None))
+            rows.append(_retracted_row(label, r, tally))
         gone[0] += _count(tx.run(f"""
-            UNWIND $keys AS k
-            MATCH (n:{label} {{key: k}})
-            WITH n, [i IN range(0, size(n.evidence_docs) - 1) WHERE n.evidence_docs[i] <> $doc] AS keep
+            UNWIND $rows AS row
+            MATCH (n:{label} {{key: row.key}})
+            WITH n, row, [i IN range(0, size(n.evidence_docs) - 1) WHERE n.evidence_docs[i] <> $doc] AS keep
             SET n.evidence_docs = [i IN keep | n.evidence_docs[i]],
                 n.evidence_starts = [i IN keep | n.evidence_starts[i]],
                 n.evidence_ends = [i IN keep | n.evidence_ends[i]],
                 n.evidence_sentences = [i IN keep | n.evidence_sentences[i]]
-            WITH n
-            // the forms the remaining letters use, each once: linear in the node's letters (a body
-            // named by 30,000 letters; a reduce of list concatenations was quadratic, minutes a letter)
-            CALL {{
-              WITH n
-              OPTIONAL MATCH (n)-[s:{_support()}]->()
-              UNWIND coalesce(s.forms, []) AS f
-              WITH DISTINCT f ORDER BY f
-              RETURN collect(f) AS sorted_forms
-            }}
-            SET n.aliases = [a IN sorted_forms WHERE a <> n.name]
+            SET n += row.flat, n.name = row.name, n.kind = row.kind, n.aliases = row.aliases,
+                n.properties_json = row.props, n.alternatives_json = row.alts, n.alias_text = row.alias_text,
+                n.tally_items = row.items, n.tally_counts = row.counts
             SET n.forms = {FORMS_CYPHER}
-            WITH n WHERE COUNT {{ (n)-[:{_support()}]->() }} = 0
+            WITH n WHERE NOT EXISTS {{ (n)-[:{_support()}]->() }}
             DETACH DELETE n
-            """, keys=keys, doc=doc_id), "nodes_deleted")
-        _rechoose_nodes(tx, label, keys)
-        _refresh_alias_text(tx, label, keys)
+            """, rows=rows, doc=doc_id), "nodes_deleted")
     tx.run("MATCH (d:Document {key: $id}) REMOVE d.content_hash, d.fact_rels", id=doc_id)
     return gone[0], gone[1]
 

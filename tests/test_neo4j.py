@@ -1,9 +1,10 @@
 """The Neo4j store, against a real Neo4j server started by the project itself."""
 import json
+import os
 import subprocess
 import sys
 
-from conftest import FIXTURES, ROOT, SEED, SHARED
+from conftest import FIXTURES, ROOT, SEED, SHARED, free_port
 from kg.extract import extract
 from kg.pipeline import extract_one, extract_paths, finalize
 from kg.records import RawDocument
@@ -24,6 +25,17 @@ def test_start_is_idempotent_and_status_reports(neo4j_server):
     assert neo4j_server in kg("neo4j", "start")
     assert "already running" in kg("neo4j", "start")
     assert "running bolt://" in kg("neo4j", "status")
+
+
+def test_a_running_home_is_not_started_again_on_another_port(neo4j_server):
+    """A second server on the same home would find its store locked, and its pid would hide the
+    first from `kg neo4j stop`: refused, with the port to use."""
+    env = {**os.environ, "NEO4J_URI": f"bolt://127.0.0.1:{free_port()}"}
+    p = subprocess.run([sys.executable, "-m", "kg.cli", "neo4j", "start", "--allow-root"], env=env,
+                       capture_output=True, text=True)
+    assert p.returncode != 0 and "already running" in p.stderr, p.stderr
+    assert f"NEO4J_URI={neo4j_server}" in p.stderr
+    assert "running bolt://" in kg("neo4j", "status")      # the first one is still the home's server
 
 
 def test_constraints_and_indexes_come_from_the_schema(neo4j_store):

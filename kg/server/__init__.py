@@ -206,6 +206,14 @@ class LocalServer:
             return False                # another user's process: not ours either
         return LAUNCHER in argv and str(self.home.resolve()) in argv
 
+    def _port_of(self, pid: int) -> str:
+        """The port a running server of this home was started on (its command line: home, port)."""
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+            return argv[argv.index(LAUNCHER) + 2]
+        except (OSError, ValueError, IndexError):
+            return "?"
+
     def pid(self) -> int | None:
         """The pid of this home's running server, or None."""
         try:
@@ -241,7 +249,14 @@ class LocalServer:
         if hasattr(os, "geteuid") and os.geteuid() == 0 and not allow_root:
             raise ServerError("refusing to run Neo4j as root (its files and queries would have root's rights); "
                               "run kg as a normal user, or pass --allow-root (KG_NEO4J_ALLOW_ROOT=1)")
-        if self.pid() is None and self.port_open():
+        pid = self.pid()
+        if pid is not None:
+            # this home's server, on another port (or still starting): a second one would find the
+            # store locked, and its pid file would hide the first from `kg neo4j stop`
+            port = self._port_of(pid)
+            raise ServerError(f"this home's Neo4j server is already running (pid {pid}, port {port}); "
+                              f"set NEO4J_URI=bolt://127.0.0.1:{port}, or stop it first (kg neo4j stop)")
+        if self.port_open():
             raise ServerError(f"port {self.port} is taken by another program; set NEO4J_URI=bolt://127.0.0.1:PORT")
         self.install()
         self._ensure_password()
@@ -255,6 +270,7 @@ class LocalServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
+                self.pid_file.unlink(missing_ok=True)
                 raise ServerError(f"Neo4j exited with status {proc.returncode}; see {self.log_file}:\n"
                                   + self.log_file.read_text(errors="replace")[-1500:])
             if self.ready_file.exists() and self.port_open():

@@ -19,7 +19,6 @@ of an uninterrupted load. Loading one letter costs the rows it touches (indexed)
 of the store."""
 from __future__ import annotations
 
-import json
 import sqlite3
 import sys
 import time

@@ -438,7 +438,7 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
                     "key": key, "name": n.name, "kind": n.kind or "", "forms": set(),
                     "props_json": _json(props) if props else "{}", "names": set(), "kinds": set(),
                     "claims": defaultdict(set), "flat": _flat(props) if props else {}, "p0": props,
-                    "tally": Counter(),
+                    "tally": [],        # the items of its links in this batch (kg.store.tally)
                     "evidence_docs": [], "evidence_starts": [], "evidence_ends": [], "evidence_sentences": []}
             add_evidence(row, n.evidence)
             row["names"].add(n.name)
@@ -486,7 +486,7 @@ def batch_rows(todo: list[DocGraph], resolver: "_BatchResolver"):
     for label, sups in support_rows.items():
         rows = node_rows[label]
         for sup in sups.values():
-            rows[sup["key"]]["tally"].update(support_items(sup["forms"], sup["said"]))
+            rows[sup["key"]]["tally"] += support_items(sup["forms"], sup["said"])
     return node_rows, support_rows, rel_rows, registry
 
 
@@ -834,20 +834,27 @@ def _retract(tx, doc_id: str) -> tuple[int, int] | None:
         rtype, sl, sk, tl, tk = line.split(SEP)
         rels[(_check_type(rtype), _check_label(sl), _check_label(tl))].append({"s": sk, "t": tk})
     for (rtype, sl, tl), rows in rels.items():
-        gone[1] += _count(tx.run(f"""
+        res = tx.run(f"""
             UNWIND $rows AS row
             MATCH (a:{sl} {{key: row.s}})-[r:{rtype}]->(b:{tl} {{key: row.t}})
-            WITH r, [i IN range(0, size(r.evidence_docs) - 1) WHERE r.evidence_docs[i] <> $doc] AS keep
+            WITH r, row, [i IN range(0, size(r.evidence_docs) - 1) WHERE r.evidence_docs[i] <> $doc] AS keep,
+                 any(c IN coalesce(r.prop_claims, []) WHERE c STARTS WITH ($doc + $sep)) AS claimed
             SET r.docs = [d IN r.docs WHERE d <> $doc],
                 r.prop_claims = nullIf([c IN coalesce(r.prop_claims, []) WHERE NOT c STARTS WITH ($doc + $sep)], []),
                 r.evidence_docs = [i IN keep | r.evidence_docs[i]],
                 r.evidence_starts = [i IN keep | r.evidence_starts[i]],
                 r.evidence_ends = [i IN keep | r.evidence_ends[i]],
                 r.evidence_sentences = [i IN keep | r.evidence_sentences[i]]
-            WITH r WHERE size(r.docs) = 0
-            DELETE r
-            """, rows=rows, doc=doc_id, sep=SEP), "relationships_deleted")
-        _rechoose_rels(tx, rtype, sl, tl, rows)
+            WITH r, row, claimed, size(r.docs) = 0 AS unsupported
+            FOREACH (_ IN CASE WHEN unsupported THEN [1] ELSE [] END | DELETE r)
+            WITH row WHERE claimed AND NOT unsupported
+            RETURN row.s AS s, row.t AS t
+            """, rows=rows, doc=doc_id, sep=SEP)
+        # only a relationship this letter gave a property has its choice to make again
+        claimed = [{"s": x["s"], "t": x["t"]} for x in res]
+        gone[1] += _count(res, "relationships_deleted")
+        if claimed:
+            _rechoose_rels(tx, rtype, sl, tl, claimed)
     # the nodes it named lose its support, and what it said of them (kg.store.tally); those no
     # other letter names go
     nodes: dict[str, list] = defaultdict(list)

@@ -19,17 +19,22 @@ SEP = "\t"
 UNKNOWN = "?"
 
 
-def support_items(forms, said: dict | None) -> set[str]:
-    """What one support link says: its forms, and the names, kinds and property values
-    (encoded by kg.resolve.encode) of its `said`."""
-    items = {"f" + SEP + f for f in forms or ()}
+def support_items(forms, said: dict | None) -> list[str]:
+    """What one support link says, each item once: its forms, and the names, kinds and
+    property values (encoded by kg.resolve.encode) of its `said` (each list of which holds a
+    value once, and the prefixes keep the kinds of item apart)."""
+    items = ["f" + SEP + f for f in forms] if forms else []
     if said is None:
-        items.add(UNKNOWN)
+        items.append(UNKNOWN)
         return items
-    items.update("n" + SEP + x for x in said.get("names", ()))
-    items.update("k" + SEP + x for x in said.get("kinds", ()))
-    for k, vs in said.get("props", {}).items():
-        items.update("p" + SEP + k + SEP + v for v in vs)
+    names, kinds, props = said.get("names"), said.get("kinds"), said.get("props")
+    if names:
+        items += ["n" + SEP + x for x in names]
+    if kinds:
+        items += ["k" + SEP + x for x in kinds]
+    if props:
+        for k, vs in props.items():
+            items += ["p" + SEP + k + SEP + v for v in vs]
     return items
 
 
@@ -43,7 +48,8 @@ def as_lists(tally: Counter) -> tuple[list[str], list[int]]:
     return kept, [tally[k] for k in kept]
 
 
-def merged(stored: tuple | None, added: Counter) -> tuple[list[str], list[int]]:
+def merged(stored: tuple | None, added: list[str]) -> tuple[list[str], list[int]]:
+    """A stored tally (items, counts) or none, with the items of more links added."""
     tally = as_counter(*stored) if stored else Counter()
     tally.update(added)
     return as_lists(tally)

@@ -53,3 +53,14 @@ def test_a_compact_relationship_with_the_array_delimiter_is_refused(tmp_path):
            _compact_rel(_row(["d1"], [("d1", 0, 2, f"甲{ARRAY_DELIMITER}乙")]))}
     with pytest.raises(CsvValueError):
         _files(tmp_path, "bad", bad)
+
+
+@pytest.mark.parametrize("items", [["f\t甲", "n\t甲", "k\tdepartment"], ["f\t甲", "f\t乙\0丙"], ["n\t"]])
+def test_a_packed_tally_reads_back_as_its_items(items):
+    """The merge holds a node's tally items as one string; they read back as the same list,
+    and an item holding the separator keeps the list as it is."""
+    from kg.store.bulk import _pack_tally, _tally_items
+    n = {"tally_items": list(items)}
+    _pack_tally(n)
+    assert type(n["tally_items"]) is (list if any("\0" in i for i in items) else str)
+    assert _tally_items(n) == items

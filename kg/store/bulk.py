@@ -266,7 +266,8 @@ class MemoryGraph:
                     child = None
             try:
                 for (label, key), props in self.nodes.items():
-                    props["tally_items"] = _tally_items(props)      # the graph is written out once, then let go
+                    if type(props.get("tally_items")) is str:     # a list for this row only: all of them
+                        props = {**props, "tally_items": _tally_items(props)}   # at once would undo the packing
                     w.node(f"{label}:{key}", [_check_label(label), lookup], props)
                 # the two kinds of rows there are most of, with their types declared (in sorted property
                 # order, as .relationship would find them: the same files)

@@ -192,26 +192,31 @@ class LocalServer:
             shutil.rmtree(tmp, ignore_errors=True)
 
     # -- run -----------------------------------------------------------------------
+    @staticmethod
+    def _argv(pid: int) -> list[str]:
+        """A process's command line, [] when there is none to read (gone, or another user's)."""
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        except FileNotFoundError:
+            if Path("/proc/self").exists():
+                return []               # Linux: no such process
+            p = subprocess.run(["ps", "-p", str(pid), "-o", "args="], capture_output=True, text=True)
+            return p.stdout.split()
+        except OSError:
+            return []                   # another user's process: not ours either
+
     def _is_ours(self, pid: int) -> bool:
         """Whether the process is this home's launcher: a pid file may outlive its server, and
         the pid be reused by anything else, which must not be signalled."""
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
-        except FileNotFoundError:
-            if Path("/proc/self").exists():
-                return False            # Linux: no such process
-            p = subprocess.run(["ps", "-p", str(pid), "-o", "args="], capture_output=True, text=True)
-            argv = p.stdout.split()
-        except OSError:
-            return False                # another user's process: not ours either
+        argv = self._argv(pid)
         return LAUNCHER in argv and str(self.home.resolve()) in argv
 
     def _port_of(self, pid: int) -> str:
         """The port a running server of this home was started on (its command line: home, port)."""
+        argv = self._argv(pid)
         try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
             return argv[argv.index(LAUNCHER) + 2]
-        except (OSError, ValueError, IndexError):
+        except (ValueError, IndexError):
             return "?"
 
     def pid(self) -> int | None:

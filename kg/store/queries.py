@@ -216,34 +216,55 @@ def implementation_chain(q: _Q, policy: str):
 
 
 def entity_facts(q: _Q, name: str, skip: str = "0", limit: str = "0"):
+    cols = ["direction", "type", "other", "documents", "evidence"]
     ns = q.find(name)
     if not ns:
-        return ["direction", "type", "other", "documents", "evidence"], []
+        return cols, []
     marks = ",".join("?" * len(ns))
-    found = []
+    # as the Cypher does: a hub has thousands of facts, and the page's rows are among the first
+    # skip + limit groups of equal (type, direction, other, documents) in the rows' order, so
+    # only those groups' evidence is read
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    facts = []
     for direction, this, other in (("out", "src", "dst"), ("in", "dst", "src")):
-        for o, rtype, docs, ev in q.rows(
-                f"SELECT r.{other}, r.type, (SELECT count(*) FROM rel_support s WHERE s.rid = r.rid), r.evidence "
-                f"FROM rels r WHERE r.{this} IN ({marks}) AND r.type <> 'HAS_INDICATOR'", ns):
-            found.append((direction, rtype, o, docs, [(d, i) for d, _, _, i in json.loads(ev)]))
-    # every evidence sentence and every name read at once, not one query each
-    texts = q.sentences({k for f in found for k in f[4]})
-    names = q.names({f[2] for f in found})
-    rows = _distinct([d, t, names[o], n, min((texts.get(k, "") for k in ks), default=None)]
-                     for d, t, o, n, ks in found)
-    return ["direction", "type", "other", "documents", "evidence"], page(sorted(
-        rows, key=lambda r: (r[1], r[0], r[2], *_sort_key(r[3:]))), {"skip": skip, "limit": limit})
+        facts += [(direction, *row) for row in q.rows(
+            f"SELECT r.rid, r.{other}, r.type, (SELECT count(*) FROM rel_support s WHERE s.rid = r.rid) "
+            f"FROM rels r WHERE r.{this} IN ({marks}) AND r.type <> 'HAS_INDICATOR'", ns)]
+    names = q.names({f[2] for f in facts})
+    for direction, rid, o, rtype, docs in facts:
+        groups[(rtype, direction, names[o], docs)].append(rid)
+    order = sorted(groups)
+    first, count = int(skip or 0), int(limit or 0)
+    if count > 0:
+        order = order[:first + count]
+    wanted = [rid for g in order for rid in groups[g]]
+    evidence = {}
+    for i in range(0, len(wanted), 500):
+        part = wanted[i:i + 500]
+        for rid, ev in q.rows(f"SELECT rid, evidence FROM rels WHERE rid IN ({','.join('?' * len(part))})", part):
+            evidence[rid] = [(d, sid) for d, _, _, sid in json.loads(ev)]
+    # every evidence sentence read at once, not one query each
+    texts = q.sentences({k for ks in evidence.values() for k in ks})
+    rows = _distinct([d, t, o, n, min((texts.get(k, "") for k in evidence[rid]), default=None)]
+                     for t, d, o, n in order for rid in groups[(t, d, o, n)])
+    return cols, page(sorted(rows, key=lambda r: (r[1], r[0], r[2], r[3], *_sort_key(r[4:]))),
+                      {"skip": skip, "limit": limit})
 
 
 def documents_mentioning(q: _Q, name: str, skip: str = "0", limit: str = "0"):
+    cols = ["doc", "title", "date"]
     ns = q.find(name)
-    docs = sorted({r[0] for r in q.rows(f"SELECT DISTINCT doc FROM node_support WHERE nid IN ({','.join('?' * len(ns))})", ns)}) if ns else []
-    rows = []
-    for i in range(0, len(docs), 500):
-        part = docs[i:i + 500]
-        for nid, key in q.rows(f"SELECT nid, key FROM nodes WHERE label = 'Document' AND key IN ({','.join('?' * len(part))})", part):
-            rows.append([key, q.name(nid), q.prop(nid, "date")])
-    return ["doc", "title", "date"], page(sorted(_distinct(rows), key=_sort_key), {"skip": skip, "limit": limit})
+    if not ns:
+        return cols, []
+    # the page chosen by key (unique; SQLite orders text by code point, as Python does) before
+    # any title or date is read: a hub is named in thousands of letters
+    count = int(limit or 0)
+    # (CROSS JOIN: SQLite then reads the entity's support rows first, never every Document)
+    docs = q.rows(f"SELECT DISTINCT d.nid, d.key FROM node_support s CROSS JOIN nodes d "
+                  f"ON d.label = 'Document' AND d.key = s.doc WHERE s.nid IN ({','.join('?' * len(ns))}) "
+                  f"ORDER BY d.key LIMIT ? OFFSET ?", [*ns, count if count > 0 else -1, int(skip or 0)])
+    info = q.info([nid for nid, _ in docs])
+    return cols, [[key, info[nid][1], q.prop(nid, "date")] for nid, key in docs]
 
 
 def _shortest(q: _Q, a: int, b: int, limit: int) -> str | None:
